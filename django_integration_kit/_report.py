@@ -1,0 +1,120 @@
+"""Failure messages: what happened, in order, with secrets masked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from django_integration_kit.client import Exchange, exchange_of
+
+MASK = "********"
+EXCERPT_CHARS = 600
+_SECRET_NAME = re.compile(r"pass|secret|token|csrf|api.?key|otp", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a field called ``name`` holds something a message must not show."""
+    return bool(_SECRET_NAME.search(name))
+
+
+def mask(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret replaced by a mask, longest first."""
+    for secret in sorted({s for s in secrets if isinstance(s, str) and len(s) >= 3}, key=len)[::-1]:
+        text = text.replace(secret, MASK)
+    return text
+
+
+def page_text(response: Any) -> str:
+    """The visible text of an HTML response, whitespace collapsed, cut to an excerpt."""
+    content_type = response.headers.get("Content-Type", "")
+    body = getattr(response, "content", b"") if not getattr(response, "streaming", False) else b""
+    if "html" not in content_type:
+        text = body.decode(errors="replace")
+    else:
+        tree = LexborHTMLParser(body)
+        tree.strip_tags(["script", "style", "noscript"])
+        root = tree.body or tree.root
+        text = root.text(separator=" ") if root is not None else ""
+    text = _SPACE.sub(" ", text).strip()
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + " …"
+
+
+def form_errors(response: Any) -> list[tuple[str, str]]:
+    """``(field, message)`` for every error of a bound form the response rendered."""
+    errors = _context_form_errors(response)
+    return errors if errors else _html_form_errors(response)
+
+
+def _context_form_errors(response: Any) -> list[tuple[str, str]]:
+    from django.forms import BaseForm, BaseFormSet
+
+    context = getattr(response, "context", None)
+    if context is None:
+        return []
+    contexts = context if isinstance(context, list) else [context]
+    seen: list[Any] = []
+    errors: list[tuple[str, str]] = []
+    for ctx in contexts:
+        values = ctx.flatten().values() if hasattr(ctx, "flatten") else []
+        for value in values:
+            if not isinstance(value, (BaseForm, BaseFormSet)) or any(v is value for v in seen):
+                continue
+            seen.append(value)
+            if not value.is_bound:
+                continue
+            forms = value.forms if isinstance(value, BaseFormSet) else [value]
+            if isinstance(value, BaseFormSet):
+                errors.extend(("__all__", str(e)) for e in value.non_form_errors())
+            for form in forms:
+                for name, messages in form.errors.items():
+                    errors.extend((name, str(message)) for message in messages)
+    return errors
+
+
+def _html_form_errors(response: Any) -> list[tuple[str, str]]:
+    if "html" not in response.headers.get("Content-Type", ""):
+        return []
+    tree = LexborHTMLParser(response.content)
+    errors = []
+    for node in tree.css(".errorlist"):
+        ident = node.attributes.get("id") or ""
+        name = ident[3:-6] if ident.startswith("id_") and ident.endswith("_error") else "__all__"
+        errors.extend((name, item.text(strip=True)) for item in node.css("li"))
+    return errors
+
+
+def describe(
+    title: str,
+    exchanges: Sequence[Exchange],
+    response: Any = None,
+    submitted: dict[str, Any] | None = None,
+    secrets: Iterable[str] = (),
+) -> str:
+    """A failure message: the title, the requests, form errors, what was sent, the page."""
+    lines = [title, "Requests:"]
+    lines.extend(f"  {exchange}" for exchange in exchanges)
+    if response is not None:
+        chain = getattr(response, "redirect_chain", None)
+        if chain:
+            lines.append("Redirect chain: " + " -> ".join(f"{url} ({code})" for url, code in chain))
+        errors = form_errors(response)
+        if errors:
+            lines.append("Form errors:")
+            lines.extend(f"  {name}: {message}" for name, message in errors)
+    if submitted:
+        shown = {
+            name: MASK if is_secret_name(name) else value for name, value in submitted.items()
+        }
+        lines.append("Submitted: " + ", ".join(f"{k}={v!r}" for k, v in shown.items()))
+    if response is not None:
+        lines.append(f"Page text: {page_text(response)!r}")
+    return mask("\n".join(lines), secrets)
+
+
+def exchanges_since(client: Any, responses: Sequence[Any]) -> list[Exchange]:
+    """The exchanges a flow made, read from its own responses."""
+    return [exchange_of(response) for response in responses]

@@ -1,0 +1,80 @@
+"""The kit's test client: Django's client that remembers what it did."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from django.test import AsyncClient, Client
+
+HISTORY_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request the client made and the status it got back."""
+
+    method: str
+    path: str
+    status_code: int
+    location: str | None = None
+
+    def __str__(self) -> str:
+        arrow = f" -> {self.location}" if self.location else ""
+        return f"{self.method} {self.path} {self.status_code}{arrow}"
+
+
+def exchange_of(response: Any) -> Exchange:
+    """Describe ``response`` (from any Django test client) as an :class:`Exchange`."""
+    request = getattr(response, "request", None) or {}
+    path = request.get("PATH_INFO", "?")
+    query = request.get("QUERY_STRING", "")
+    if isinstance(query, bytes):
+        query = query.decode("latin-1")
+    return Exchange(
+        method=str(request.get("REQUEST_METHOD", "GET")).upper(),
+        path=f"{path}?{query}" if query else path,
+        status_code=response.status_code,
+        location=response.headers.get("Location") if 300 <= response.status_code < 400 else None,
+    )
+
+
+class _HistoryMixin:
+    kit_owner: object | None = None
+
+    def _start_history(self) -> None:
+        self.history: deque[Exchange] = deque(maxlen=HISTORY_SIZE)
+        self.last_response: Any = None
+
+    def _record(self, response: Any) -> Any:
+        self.history.append(exchange_of(response))
+        self.last_response = response
+        return response
+
+
+class KitClient(_HistoryMixin, Client):
+    """``django.test.Client`` that records its recent requests and ``last_response``."""
+
+    def __init__(self, enforce_csrf_checks: bool = False, *args: Any, **defaults: Any) -> None:
+        super().__init__(enforce_csrf_checks, *args, **defaults)
+        self._start_history()
+
+    def request(self, **request: Any) -> Any:
+        return self._record(super().request(**request))
+
+
+class AsyncKitClient(_HistoryMixin, AsyncClient):
+    """``django.test.AsyncClient`` that records its recent requests and ``last_response``."""
+
+    def __init__(self, enforce_csrf_checks: bool = False, *args: Any, **defaults: Any) -> None:
+        super().__init__(enforce_csrf_checks, *args, **defaults)
+        self._start_history()
+
+    async def request(self, **request: Any) -> Any:
+        return self._record(await super().request(**request))
+
+
+def set_enforce_csrf(client: Client | AsyncClient, enforce: bool) -> None:
+    """Make ``client`` check CSRF tokens the way a browser's server would."""
+    client.handler.enforce_csrf_checks = enforce

@@ -1,0 +1,295 @@
+"""Sign up, log in, log out and check login walls through the project's real pages."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from django_integration_kit import _report, conf
+from django_integration_kit._urls import resolve_url
+from django_integration_kit.builders import make_user, unique_email, unique_username
+from django_integration_kit.client import exchange_of
+from django_integration_kit.forms import HtmlForm, choose_form, fill, parse_forms, send
+
+_values = itertools.count(1)
+
+
+def _strong_password() -> str:
+    return f"Kit-{secrets.token_urlsafe(9)}-7q!"
+
+
+def _get_page(client: Any, path: str, flow: str) -> Any:
+    response = client.get(path)
+    if response.status_code != 200:
+        raise AssertionError(
+            _report.describe(
+                f"{flow}() could not open its page: GET {path} answered "
+                f"{response.status_code}, expected 200.",
+                [exchange_of(response)],
+                response,
+            )
+        )
+    return response
+
+
+def _password_form(response: Any, path: str, flow: str, password_count: int) -> HtmlForm:
+    forms = parse_forms(response.content, path)
+    candidates = [form for form in forms if form.password_fields]
+    if not candidates:
+        found = ", ".join(form.describe() for form in forms) or "none"
+        raise AssertionError(
+            _report.describe(
+                f"{flow}() found no form with a password field on GET {path} "
+                f"(forms on the page: {found}).",
+                [exchange_of(response)],
+                response,
+            )
+        )
+    return choose_form(
+        candidates,
+        f"GET {path}",
+        prefer=lambda form: (form.method != "post", abs(len(form.password_fields) - password_count)),
+    )
+
+
+def _unique_value(form: HtmlForm, name: str) -> Any:
+    kind = form.types.get(name, "text")
+    n = next(_values)
+    if kind == "email" or "email" in name.lower():
+        return unique_email()
+    if "user" in name.lower() or name.lower() in ("login", "handle"):
+        return unique_username()
+    if kind in ("checkbox", "radio"):
+        return True
+    if kind == "select":
+        choices = [value for value in form.options.get(name, []) if value]
+        return choices[0] if choices else ""
+    return {
+        "number": str(n),
+        "range": "1",
+        "date": "2000-01-01",
+        "datetime-local": "2000-01-01T00:00",
+        "time": "12:00",
+        "url": f"https://example.com/{n}",
+        "tel": f"+1555{n:07d}",
+    }.get(kind, f"{name}-{n}")
+
+
+def _succeeded(response: Any) -> bool:
+    status = response.status_code
+    return 300 <= status < 400 or (200 <= status < 300 and not _report.form_errors(response))
+
+
+def _fail(flow: str, responses: list[Any], payload: Mapping[str, Any], secrets: list[str]) -> None:
+    response = responses[-1]
+    exchange = exchange_of(response)
+    errors = " with form errors" if _report.form_errors(response) else ""
+    raise AssertionError(
+        _report.describe(
+            f"{flow}() failed: {exchange.method} {exchange.path} answered "
+            f"{exchange.status_code}{errors}.",
+            [exchange_of(r) for r in responses],
+            response,
+            dict(payload),
+            secrets,
+        )
+    )
+
+
+def _logged_in_user_id(client: Any) -> str | None:
+    """The user id in the client's session, without creating a session as ``client.session`` does."""
+    from django.conf import settings
+    from django.contrib.auth import SESSION_KEY
+
+    cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    if cookie is None or not cookie.value:
+        return None
+    from importlib import import_module
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore(cookie.value)
+    user_id = store.get(SESSION_KEY)
+    return None if user_id is None else str(user_id)
+
+
+def _find_created_user(payload: Mapping[str, Any]) -> Any:
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    manager = user_model._default_manager
+    username_field = user_model.USERNAME_FIELD
+    field_names = {field.name for field in user_model._meta.get_fields()}
+    for name in (username_field, "email"):
+        value = payload.get(name)
+        if value and name in field_names:
+            user = manager.filter(**{f"{name}__iexact": value}).first()
+            if user is not None:
+                return user
+    return manager.order_by("-pk").first() if username_field not in payload else None
+
+
+def signup(client: Any, *, url: str | None = None, **fields: Any) -> Any:
+    """Sign up through the project's signup form; return the new user with ``raw_password``."""
+    owner = conf.owner_of(client)
+    path = resolve_url(url or conf.get_setting("SIGNUP_URL", owner))
+    page = _get_page(client, path, "signup")
+    form = _password_form(page, path, "signup", password_count=2)
+    configured = [n for n in conf.get_setting("SIGNUP_PASSWORD_FIELDS", owner) if n in form.types]
+    password_fields = list(dict.fromkeys([*configured, *form.password_fields]))
+    given = [fields[name] for name in password_fields if fields.get(name)]
+    raw_password = str(fields.pop("password", None) or (given[0] if given else _strong_password()))
+    data = dict(fields)
+    for name in password_fields:
+        data.setdefault(name, raw_password)
+    for name in form.required:
+        if name not in data and not any(form.values.get(name, [])):
+            data[name] = _unique_value(form, name)
+    payload = fill(form, data)
+    response = send(client, form, payload)
+    if not _succeeded(response):
+        _fail("signup", [page, response], payload, [raw_password])
+    user = _find_created_user(payload)
+    if user is None:
+        raise AssertionError(
+            _report.describe(
+                "signup() submitted the form successfully, but no user with the submitted "
+                "username or email exists afterwards.",
+                [exchange_of(page), exchange_of(response)],
+                response,
+                dict(payload),
+                [raw_password],
+            )
+        )
+    user.raw_password = raw_password
+    return user
+
+
+def _login_path(owner: object | None) -> str:
+    from django.conf import settings
+
+    target = conf.get_setting("LOGIN_URL", owner) or settings.LOGIN_URL
+    return str(target) if "://" in str(target) else resolve_url(str(target))
+
+
+def login(client: Any, username: str, password: str, *, url: str | None = None) -> Any:
+    """Log in through the project's login form; return the response to the submission."""
+    owner = conf.owner_of(client)
+    path = resolve_url(url) if url else _login_path(owner)
+    page = _get_page(client, path, "login")
+    form = _password_form(page, path, "login", password_count=1)
+    username_field, password_field = conf.get_setting("LOGIN_FIELDS", owner)
+    for name in (username_field, password_field):
+        if name not in form.types:
+            raise AssertionError(
+                f"The login form {form.describe()} has no field {name!r}; its fields are: "
+                f"{', '.join(form.names)}. Set INTEGRATION_KIT['LOGIN_FIELDS'] (or "
+                "login_fields on the test class) to the form's username and password names."
+            )
+    payload = fill(form, {username_field: username, password_field: password})
+    response = send(client, form, payload)
+    if not _succeeded(response):
+        _fail("login", [page, response], payload, [password])
+    if _logged_in_user_id(client) is None and _uses_sessions():
+        raise AssertionError(
+            _report.describe(
+                "login() submitted the form and got no error, but the client is not logged in "
+                "afterwards (no user in its session).",
+                [exchange_of(page), exchange_of(response)],
+                response,
+                dict(payload),
+                [password],
+            )
+        )
+    return response
+
+
+def _uses_sessions() -> bool:
+    from django.apps import apps
+
+    return apps.is_installed("django.contrib.sessions")
+
+
+def login_as(client: Any, user: Any = None, **user_fields: Any) -> Any:
+    """Log ``user`` in without a password; with no user, make one with ``make_user``."""
+    if user is None:
+        user = make_user(**user_fields)
+    elif user_fields:
+        raise TypeError("login_as() takes a user or fields to make one with, not both.")
+    client.force_login(user)
+    return user
+
+
+def logout(client: Any) -> None:
+    """Log out the way the project does: POST to its logout view, else end the session."""
+    from django.conf import settings
+
+    target = conf.get_setting("LOGOUT_URL", conf.owner_of(client))
+    try:
+        path = resolve_url(target) if target else None
+    except ValueError:
+        if target != conf.DEFAULTS["LOGOUT_URL"]:
+            raise
+        path = None
+    if path is None:
+        client.logout()
+        return
+    token = client.cookies.get(settings.CSRF_COOKIE_NAME)
+    headers = {"X-CSRFToken": token.value} if token is not None else {}
+    response = client.post(path, headers=headers)
+    if response.status_code >= 400 or _logged_in_user_id(client) is not None:
+        state = "answered" if response.status_code >= 400 else "left the client logged in after"
+        raise AssertionError(
+            _report.describe(
+                f"logout() failed: POST {path} {state} {response.status_code}.",
+                [exchange_of(response)],
+                response,
+            )
+        )
+
+
+def assert_login_required(
+    client: Any,
+    target: str,
+    *args: Any,
+    method: str = "get",
+    status: int | None = None,
+    **kwargs: Any,
+) -> None:
+    """An anonymous request to ``target`` is sent to ``LOGIN_URL`` with ``?next=``.
+
+    With ``status=`` (401 or 403), answering that status counts as success too.
+    """
+    path = resolve_url(target, *args, **kwargs)
+    if _logged_in_user_id(client) is not None:
+        raise AssertionError(
+            "assert_login_required() needs an anonymous client, but this one is logged in; "
+            "call logout(client) first or use a fresh client."
+        )
+    login_url = _login_path(conf.owner_of(client))
+    response = getattr(client, method.lower())(path)
+    location = response.headers.get("Location", "") if 300 <= response.status_code < 400 else ""
+    if location and _is_login_redirect(location, login_url, path):
+        return
+    if status is not None and response.status_code == status:
+        return
+    expected = f"a redirect to {login_url}?next={path}"
+    if status is not None:
+        expected += f" or a {status}"
+    raise AssertionError(
+        _report.describe(
+            f"{method.upper()} {path} is not login-protected: it answered {response.status_code}"
+            + (f" -> {location}" if location else "")
+            + f", expected {expected}.",
+            [exchange_of(response)],
+            response,
+        )
+    )
+
+
+def _is_login_redirect(location: str, login_url: str, path: str) -> bool:
+    got, want = urlsplit(location), urlsplit(login_url)
+    if want.netloc and (got.scheme, got.netloc) != (want.scheme, want.netloc):
+        return False
+    return got.path == want.path and parse_qs(got.query).get("next") == [path]

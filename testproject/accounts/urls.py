@@ -1,0 +1,19 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("signup/", views.SignupView.as_view(), name="signup"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("profile/", views.profile, name="profile"),
+    path("members/", views.members, name="members"),
+    path("staff/", views.staff_only, name="staff"),
+    path("search/", views.search, name="search"),
+    path("legacy/login/", views.legacy_login, name="legacy_login"),
+    path("no-csrf/", views.no_csrf_form, name="no_csrf"),
+    path("contact/", views.contact, name="contact"),
+]
