@@ -1,7 +1,5 @@
 """Short, fast, trustworthy Django integration tests."""
 
-from __future__ import annotations
-
 from django_integration_kit.assertions import submit_form
 from django_integration_kit.builders import make, make_recipe, make_user, prepare
 from django_integration_kit.client import AsyncKitClient, KitClient

@@ -23,7 +23,9 @@ def is_secret_name(name: str) -> bool:
 
 def mask(text: str, secrets: Iterable[str]) -> str:
     """``text`` with every secret replaced by a mask, longest first."""
-    for secret in sorted({s for s in secrets if isinstance(s, str) and len(s) >= 3}, key=len)[::-1]:
+    for secret in sorted({s for s in secrets if isinstance(s, str) and len(s) >= 3}, key=len)[
+        ::-1
+    ]:
         text = text.replace(secret, MASK)
     return text
 
@@ -100,7 +102,9 @@ def describe(
     if response is not None:
         chain = getattr(response, "redirect_chain", None)
         if chain:
-            lines.append("Redirect chain: " + " -> ".join(f"{url} ({code})" for url, code in chain))
+            lines.append(
+                "Redirect chain: " + " -> ".join(f"{url} ({code})" for url, code in chain)
+            )
         errors = form_errors(response)
         if errors:
             lines.append("Form errors:")

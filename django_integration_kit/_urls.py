@@ -22,7 +22,8 @@ def url_names(urlconf: str | None = None) -> list[str]:
     """Every URL name the project defines, namespaced names included."""
     from django.urls import get_resolver
 
-    return sorted(set(_url_names(get_resolver(urlconf).url_patterns)))
+    # The project's own names first: a namespace such as admin: would crowd them out of a hint.
+    return sorted(set(_url_names(get_resolver(urlconf).url_patterns)), key=lambda n: (":" in n, n))
 
 
 def resolve_url(target: str, *args: Any, **kwargs: Any) -> str:
@@ -58,6 +59,6 @@ def resolve_url(target: str, *args: Any, **kwargs: Any) -> str:
         hint = (
             f" Did you mean {' or '.join(repr(c) for c in close)}?"
             if close
-            else f" Known names: {', '.join(names[:20]) or '(none)'}."
+            else f" Known names: {', '.join(names[:12]) or '(none)'}{', …' if len(names) > 12 else ''}."
         )
         raise ValueError(f"No URL named {target!r}.{hint}") from None

@@ -51,7 +51,10 @@ def _password_form(response: Any, path: str, flow: str, password_count: int) -> 
     return choose_form(
         candidates,
         f"GET {path}",
-        prefer=lambda form: (form.method != "post", abs(len(form.password_fields) - password_count)),
+        prefer=lambda form: (
+            form.method != "post",
+            abs(len(form.password_fields) - password_count),
+        ),
     )
 
 

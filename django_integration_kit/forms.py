@@ -100,7 +100,9 @@ def _read_control(form: HtmlForm, control: LexborNode) -> None:
     if "disabled" in attrs or kind in _BUTTON_TYPES:
         return
     if kind == "select":
-        options = [(o.attributes.get("value") or o.text(strip=True)) for o in control.css("option")]
+        options = [
+            (o.attributes.get("value") or o.text(strip=True)) for o in control.css("option")
+        ]
         form.options[name] = [value or "" for value in options]
         chosen = [
             (o.attributes.get("value") or o.text(strip=True)) or ""
@@ -227,7 +229,9 @@ def response_of(client: Any, response: Any = None) -> Any:
     return response
 
 
-def submit_form(client: Any, response: Any = None, selector: str | None = None, **data: Any) -> Any:
+def submit_form(
+    client: Any, response: Any = None, selector: str | None = None, **data: Any
+) -> Any:
     """Fill ``data`` into the form of ``response`` and submit it like a browser.
 
     Fails when a name in ``data`` is not a field of the form, and when a POST form has no
@@ -236,8 +240,24 @@ def submit_form(client: Any, response: Any = None, selector: str | None = None, 
     response = response_of(client, response)
     where = f"{exchange_of(response).method} {page_path(response)}"
     html = response.content
-    form = choose_form(parse_forms(html, page_path(response)), where, selector, html)
+    forms = parse_forms(html, page_path(response))
+    if selector is None and len(forms) > 1:
+        forms = _forms_for(forms, data, where)
+    form = choose_form(forms, where, selector, html)
     return send(client, form, fill(form, data))
+
+
+def _forms_for(forms: list[HtmlForm], data: Mapping[str, Any], where: str) -> list[HtmlForm]:
+    """The forms that could take ``data``; a POST form wins over GET forms such as a search box."""
+    fitting = [form for form in forms if all(name in form.types for name in data)]
+    if not fitting:
+        listing = "; ".join(f"{form.label}: {', '.join(form.names) or '(none)'}" for form in forms)
+        missing = next(name for name in data if not any(name in f.types for f in forms))
+        raise AssertionError(
+            f"Field {missing!r} is not in any form on {where}; the forms' fields are: {listing}."
+        )
+    posting = [form for form in fitting if form.method == "post"]
+    return posting if len(posting) == 1 else fitting
 
 
 def iter_secret_values(form: HtmlForm, payload: Mapping[str, Any]) -> Iterable[str]:

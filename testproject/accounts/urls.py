@@ -16,4 +16,5 @@ urlpatterns = [
     path("legacy/login/", views.legacy_login, name="legacy_login"),
     path("no-csrf/", views.no_csrf_form, name="no_csrf"),
     path("contact/", views.contact, name="contact"),
+    path("settings/", views.account_settings, name="account_settings"),
 ]

@@ -64,6 +64,21 @@ def no_csrf_form(request):
     return render(request, "accounts/no_csrf.html")
 
 
+@login_required
+def account_settings(request):
+    """Two POST forms on one page: tests must say which one they mean."""
+    if request.method == "POST":
+        user = request.user
+        if request.POST.get("action") == "email":
+            user.email = request.POST.get("email", "")
+        else:
+            user.first_name = request.POST.get("first_name", "")
+        user.save()
+        messages.success(request, "Saved.")
+        return redirect("account_settings")
+    return render(request, "accounts/settings.html")
+
+
 def contact(request):
     if request.method == "POST":
         messages.info(request, f"Thanks, {request.POST.get('name', '')}.")

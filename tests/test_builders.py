@@ -1,0 +1,58 @@
+import pytest
+from django.contrib.auth.models import Group, User
+
+from django_integration_kit import make, make_recipe, make_user, prepare
+from django_integration_kit.builders import password_hash
+
+pytestmark = pytest.mark.django_db
+
+
+def test_make_user_has_a_working_raw_password():
+    user = make_user()
+
+    assert user.pk is not None
+    assert user.check_password(user.raw_password)
+
+
+def test_make_user_gives_unique_usernames_and_emails():
+    users = [make_user() for _ in range(3)]
+
+    assert len({u.username for u in users}) == 3
+    assert len({u.email for u in users}) == 3
+    assert all(u.email.endswith("@example.com") for u in users)
+
+
+def test_make_user_takes_fields_and_a_password():
+    user = make_user(username="alex", password="s3cret-Pass", is_staff=True)
+
+    assert (user.username, user.is_staff, user.raw_password) == ("alex", True, "s3cret-Pass")
+    assert User.objects.get(username="alex").check_password("s3cret-Pass")
+
+
+def test_make_user_with_no_password_is_unusable():
+    user = make_user(password=None)
+
+    assert not user.has_usable_password()
+
+
+def test_the_password_hash_is_computed_once_per_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    first, second = make_user(), make_user()
+
+    assert first.password == second.password
+    assert password_hash(first.raw_password) is password_hash(first.raw_password)
+
+
+def test_make_and_prepare_pass_through_to_model_bakery():
+    groups = make(Group, _quantity=2)
+    unsaved = prepare(Group, name="editors")
+
+    assert [g.pk is not None for g in groups] == [True, True]
+    assert unsaved.pk is None and unsaved.name == "editors"
+
+
+def test_make_recipe_names_a_model_bakery_recipe():
+    user = make_recipe("accounts.staff_user")
+
+    assert user.is_staff
