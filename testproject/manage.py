@@ -9,8 +9,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> None:
-    # The kit lives one folder up; make it importable without installing it.
-    sys.path[:0] = [str(HERE), str(HERE.parent)]
+    sys.path.insert(0, str(HERE))
     # Test discovery starts in the working directory; start it in the project, wherever
     # manage.py is called from, so the kit's own tests/ are never picked up here.
     os.chdir(HERE)
