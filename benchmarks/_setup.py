@@ -26,7 +26,9 @@ def setup_django() -> None:
     connection.creation.create_test_db(verbosity=0)
 
 
-def interleave(cases: dict[str, Callable[[], None]], rounds: int, per_round: int) -> dict[str, float]:
+def interleave(
+    cases: dict[str, Callable[[], None]], rounds: int, per_round: int
+) -> dict[str, float]:
     """Median seconds per call of each case, run in interleaved rounds so drift hits all alike."""
     samples: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(rounds):

@@ -143,11 +143,46 @@ def main() -> None:
     )
     print("| operation | kit | raw Django | ratio | goal | |")
     print("| --- | --- | --- | --- | --- | --- |")
-    print(row("login_as + GET vs force_login + GET", results["kit_login_as_get"], results["raw_force_login_get"], 1.15))
-    print(row("signup + login through forms (PBKDF2 project) vs raw with MD5 by hand", results["kit_signup_login"], results["raw_signup_login_md5"], 1.3))
-    print(row("GET + submit_form vs GET + post", results["kit_get_submit"], results["raw_get_post"], 1.2))
-    print(row("100 x make_user vs 100 x create_user(password=None)", results["kit_make_users"], results["raw_create_users"], 1.2))
-    print(row("100 x make_user, PBKDF2 (hash reused) vs create_user(password=None)", results["pbkdf2_make_users"], results["raw_create_users"], 1.2))
+    print(
+        row(
+            "login_as + GET vs force_login + GET",
+            results["kit_login_as_get"],
+            results["raw_force_login_get"],
+            1.15,
+        )
+    )
+    print(
+        row(
+            "signup + login through forms (PBKDF2 project) vs raw with MD5 by hand",
+            results["kit_signup_login"],
+            results["raw_signup_login_md5"],
+            1.3,
+        )
+    )
+    print(
+        row(
+            "GET + submit_form vs GET + post",
+            results["kit_get_submit"],
+            results["raw_get_post"],
+            1.2,
+        )
+    )
+    print(
+        row(
+            "100 x make_user vs 100 x create_user(password=None)",
+            results["kit_make_users"],
+            results["raw_create_users"],
+            1.2,
+        )
+    )
+    print(
+        row(
+            "100 x make_user, PBKDF2 (hash reused) vs create_user(password=None)",
+            results["pbkdf2_make_users"],
+            results["raw_create_users"],
+            1.2,
+        )
+    )
 
 
 if __name__ == "__main__":

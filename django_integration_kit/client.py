@@ -26,15 +26,18 @@ class Exchange:
 
 
 def exchange_of(response: Any) -> Exchange:
-    """Describe ``response`` (from any Django test client) as an :class:`Exchange`."""
-    request = getattr(response, "request", None) or {}
-    path = request.get("PATH_INFO", "?")
-    query = request.get("QUERY_STRING", "")
-    if isinstance(query, bytes):
-        query = query.decode("latin-1")
+    """Describe ``response`` (from any Django test client, sync or async) as an :class:`Exchange`."""
+    request = getattr(response, "wsgi_request", None) or getattr(response, "asgi_request", None)
+    if request is not None:
+        method, path = request.method or "GET", request.get_full_path()
+    else:
+        environ = getattr(response, "request", None) or {}
+        query = environ.get("QUERY_STRING", "")
+        path = environ.get("PATH_INFO", "?") + (f"?{query}" if query else "")
+        method = environ.get("REQUEST_METHOD", "GET")
     return Exchange(
-        method=str(request.get("REQUEST_METHOD", "GET")).upper(),
-        path=f"{path}?{query}" if query else path,
+        method=str(method).upper(),
+        path=path,
         status_code=response.status_code,
         location=response.headers.get("Location") if 300 <= response.status_code < 400 else None,
     )

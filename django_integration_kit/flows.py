@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django_integration_kit import _report, conf
+from django_integration_kit._steps import ClientCall, Request, Steps, run
 from django_integration_kit._urls import resolve_url
 from django_integration_kit.builders import make_user, unique_email, unique_username
 from django_integration_kit.client import exchange_of
@@ -21,8 +22,8 @@ def _strong_password() -> str:
     return f"Kit-{secrets.token_urlsafe(9)}-7q!"
 
 
-def _get_page(client: Any, path: str, flow: str) -> Any:
-    response = client.get(path)
+def _get_page(path: str, flow: str) -> Steps[Any]:
+    response = yield Request("get", path)
     if response.status_code != 200:
         raise AssertionError(
             _report.describe(
@@ -134,10 +135,17 @@ def _find_created_user(payload: Mapping[str, Any]) -> Any:
 
 
 def signup(client: Any, *, url: str | None = None, **fields: Any) -> Any:
-    """Sign up through the project's signup form; return the new user with ``raw_password``."""
+    """Sign up through the project's signup form; return the new user with ``raw_password``.
+
+    With an ``AsyncClient``, return an awaitable of the user.
+    """
     owner = conf.owner_of(client)
+    return run(client, lambda: _signup(client, owner, url, fields))
+
+
+def _signup(client: Any, owner: object, url: str | None, fields: dict[str, Any]) -> Steps[Any]:
     path = resolve_url(url or conf.get_setting("SIGNUP_URL", owner))
-    page = _get_page(client, path, "signup")
+    page = yield from _get_page(path, "signup")
     form = _password_form(page, path, "signup", password_count=2)
     configured = [n for n in conf.get_setting("SIGNUP_PASSWORD_FIELDS", owner) if n in form.types]
     password_fields = list(dict.fromkeys([*configured, *form.password_fields]))
@@ -150,7 +158,7 @@ def signup(client: Any, *, url: str | None = None, **fields: Any) -> Any:
         if name not in data and not any(form.values.get(name, [])):
             data[name] = _unique_value(form, name)
     payload = fill(form, data)
-    response = send(client, form, payload)
+    response = yield send(form, payload)
     if not _succeeded(response):
         _fail("signup", [page, response], payload, [raw_password])
     user = _find_created_user(payload)
@@ -177,10 +185,19 @@ def _login_path(owner: object | None) -> str:
 
 
 def login(client: Any, username: str, password: str, *, url: str | None = None) -> Any:
-    """Log in through the project's login form; return the response to the submission."""
+    """Log in through the project's login form; return the response to the submission.
+
+    With an ``AsyncClient``, return an awaitable of the response.
+    """
     owner = conf.owner_of(client)
+    return run(client, lambda: _login(client, owner, username, password, url))
+
+
+def _login(
+    client: Any, owner: object, username: str, password: str, url: str | None
+) -> Steps[Any]:
     path = resolve_url(url) if url else _login_path(owner)
-    page = _get_page(client, path, "login")
+    page = yield from _get_page(path, "login")
     form = _password_form(page, path, "login", password_count=1)
     username_field, password_field = conf.get_setting("LOGIN_FIELDS", owner)
     for name in (username_field, password_field):
@@ -191,7 +208,7 @@ def login(client: Any, username: str, password: str, *, url: str | None = None) 
                 "login_fields on the test class) to the form's username and password names."
             )
     payload = fill(form, {username_field: username, password_field: password})
-    response = send(client, form, payload)
+    response = yield send(form, payload)
     if not _succeeded(response):
         _fail("login", [page, response], payload, [password])
     if _logged_in_user_id(client) is None and _uses_sessions():
@@ -216,19 +233,30 @@ def _uses_sessions() -> bool:
 
 def login_as(client: Any, user: Any = None, **user_fields: Any) -> Any:
     """Log ``user`` in without a password; with no user, make one with ``make_user``."""
+    if user is not None and user_fields:
+        raise TypeError("login_as() takes a user or fields to make one with, not both.")
+    return run(client, lambda: _login_as(user, user_fields))
+
+
+def _login_as(user: Any, user_fields: dict[str, Any]) -> Steps[Any]:
     if user is None:
         user = make_user(**user_fields)
-    elif user_fields:
-        raise TypeError("login_as() takes a user or fields to make one with, not both.")
-    client.force_login(user)
+    yield ClientCall("force_login", (user,))
     return user
 
 
-def logout(client: Any) -> None:
-    """Log out the way the project does: POST to its logout view, else end the session."""
+def logout(client: Any) -> Any:
+    """Log out the way the project does: POST to its logout view, else end the session.
+
+    With an ``AsyncClient``, return an awaitable.
+    """
+    return run(client, lambda: _logout(client, conf.owner_of(client)))
+
+
+def _logout(client: Any, owner: object) -> Steps[None]:
     from django.conf import settings
 
-    target = conf.get_setting("LOGOUT_URL", conf.owner_of(client))
+    target = conf.get_setting("LOGOUT_URL", owner)
     try:
         path = resolve_url(target) if target else None
     except ValueError:
@@ -236,11 +264,11 @@ def logout(client: Any) -> None:
             raise
         path = None
     if path is None:
-        client.logout()
+        yield ClientCall("logout")
         return
     token = client.cookies.get(settings.CSRF_COOKIE_NAME)
     headers = {"X-CSRFToken": token.value} if token is not None else {}
-    response = client.post(path, headers=headers)
+    response = yield Request("post", path, headers=headers)
     if response.status_code >= 400 or _logged_in_user_id(client) is not None:
         state = "answered" if response.status_code >= 400 else "left the client logged in after"
         raise AssertionError(
@@ -259,19 +287,27 @@ def assert_login_required(
     method: str = "get",
     status: int | None = None,
     **kwargs: Any,
-) -> None:
+) -> Any:
     """An anonymous request to ``target`` is sent to ``LOGIN_URL`` with ``?next=``.
 
-    With ``status=`` (401 or 403), answering that status counts as success too.
+    With ``status=`` (401 or 403), answering that status counts as success too. With an
+    ``AsyncClient``, return an awaitable.
     """
     path = resolve_url(target, *args, **kwargs)
+    owner = conf.owner_of(client)
+    return run(client, lambda: _assert_login_required(client, owner, path, method, status))
+
+
+def _assert_login_required(
+    client: Any, owner: object, path: str, method: str, status: int | None
+) -> Steps[None]:
     if _logged_in_user_id(client) is not None:
         raise AssertionError(
             "assert_login_required() needs an anonymous client, but this one is logged in; "
             "call logout(client) first or use a fresh client."
         )
-    login_url = _login_path(conf.owner_of(client))
-    response = getattr(client, method.lower())(path)
+    login_url = _login_path(owner)
+    response = yield Request(method.lower(), path)
     location = response.headers.get("Location", "") if 300 <= response.status_code < 400 else ""
     if location and _is_login_redirect(location, login_url, path):
         return

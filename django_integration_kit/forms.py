@@ -10,6 +10,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from django_integration_kit import _report
+from django_integration_kit._steps import Request, Steps, run
 from django_integration_kit.client import exchange_of
 
 CSRF_FIELD = "csrfmiddlewaretoken"
@@ -205,16 +206,16 @@ def _as_value(value: Any) -> Any:
     return value if hasattr(value, "read") else str(value)
 
 
-def send(client: Any, form: HtmlForm, payload: Mapping[str, Any]) -> Any:
-    """Submit ``payload`` with ``form``'s method and action; return the response."""
+def send(form: HtmlForm, payload: Mapping[str, Any]) -> Request:
+    """The request that submits ``payload`` with ``form``'s method and action."""
     if form.method == "post":
         if not form.has_csrf_token:
             raise AssertionError(
                 f"Form {form.describe()} posts without a CSRF token; "
                 "add {% csrf_token %} inside the <form> element."
             )
-        return client.post(form.action, payload)
-    return client.get(form.action.split("?", 1)[0], payload)
+        return Request("post", form.action, dict(payload))
+    return Request("get", form.action.split("?", 1)[0], dict(payload))
 
 
 def response_of(client: Any, response: Any = None) -> Any:
@@ -235,16 +236,24 @@ def submit_form(
     """Fill ``data`` into the form of ``response`` and submit it like a browser.
 
     Fails when a name in ``data`` is not a field of the form, and when a POST form has no
-    CSRF token. Returns the response to the submission.
+    CSRF token. Returns the response to the submission (an awaitable with an ``AsyncClient``).
     """
-    response = response_of(client, response)
+    request = _submission(response_of(client, response), selector, data)
+    return run(client, lambda: _one_request(request))
+
+
+def _one_request(request: Request) -> Steps[Any]:
+    return (yield request)
+
+
+def _submission(response: Any, selector: str | None, data: Mapping[str, Any]) -> Request:
     where = f"{exchange_of(response).method} {page_path(response)}"
     html = response.content
     forms = parse_forms(html, page_path(response))
     if selector is None and len(forms) > 1:
         forms = _forms_for(forms, data, where)
     form = choose_form(forms, where, selector, html)
-    return send(client, form, fill(form, data))
+    return send(form, fill(form, data))
 
 
 def _forms_for(forms: list[HtmlForm], data: Mapping[str, Any], where: str) -> list[HtmlForm]:

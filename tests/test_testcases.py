@@ -7,7 +7,7 @@ from django_integration_kit import IntegrationTestCase, KitClient
 class DefaultsTests(IntegrationTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.shared = cls.make_user(cls)
+        cls.shared = cls.make_user()
 
     def test_the_client_is_the_kits(self):
         assert isinstance(self.client, KitClient)

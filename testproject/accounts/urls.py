@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("async-dashboard/", views.async_dashboard, name="async_dashboard"),
     path("profile/", views.profile, name="profile"),
     path("members/", views.members, name="members"),
     path("staff/", views.staff_only, name="staff"),

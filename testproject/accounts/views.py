@@ -3,7 +3,9 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.views.generic import CreateView
 
@@ -28,6 +30,13 @@ class SignupView(CreateView):
 @login_required
 def dashboard(request):
     return render(request, "accounts/dashboard.html")
+
+
+@login_required
+async def async_dashboard(request):
+    """The dashboard as an async view: the flows must work with Django's AsyncClient too."""
+    user = await request.auser()
+    return HttpResponse(render_to_string("accounts/async_dashboard.html", {"member": user}))
 
 
 @login_required
