@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+import django
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = "testproject-insecure-key-for-tests-only"
@@ -17,6 +19,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "accounts",
+    "catalog",
+    "widgets",
+    "newsletter",
 ]
 
 MIDDLEWARE = [
@@ -52,7 +57,7 @@ def _database(engine: str) -> dict:
     if engine == "postgres":
         return {
             "ENGINE": "django.db.backends.postgresql",
-            "NAME": os.environ.get("KIT_DB_NAME", "kit"),
+            "NAME": os.environ.get("KIT_DB_NAME", "postgres"),
             "USER": os.environ.get("KIT_DB_USER", "postgres"),
             "PASSWORD": os.environ.get("KIT_DB_PASSWORD", ""),
             "HOST": os.environ.get("KIT_DB_HOST", "127.0.0.1"),
@@ -61,7 +66,7 @@ def _database(engine: str) -> dict:
     if engine == "mariadb":
         return {
             "ENGINE": "django.db.backends.mysql",
-            "NAME": os.environ.get("KIT_DB_NAME", "kit"),
+            "NAME": os.environ.get("KIT_DB_NAME", "test"),
             "USER": os.environ.get("KIT_DB_USER", "root"),
             "PASSWORD": os.environ.get("KIT_DB_PASSWORD", ""),
             "HOST": os.environ.get("KIT_DB_HOST", "127.0.0.1"),
@@ -98,3 +103,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 
 DEFAULT_FROM_EMAIL = "site@example.com"
+
+# Django 6.1 replaces EMAIL_BACKEND with MAILERS and warns when mail is sent without it; the
+# test runner points every mailer at the locmem backend either way.
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
