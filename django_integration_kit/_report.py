@@ -21,11 +21,10 @@ def is_secret_name(name: str) -> bool:
     return bool(_SECRET_NAME.search(name))
 
 
-def mask(text: str, secrets: Iterable[str]) -> str:
+def mask(text: str, secrets: Iterable[object]) -> str:
     """``text`` with every secret replaced by a mask, longest first."""
-    for secret in sorted({s for s in secrets if isinstance(s, str) and len(s) >= 3}, key=len)[
-        ::-1
-    ]:
+    strings = {s for s in secrets if isinstance(s, str) and len(s) >= 3}
+    for secret in sorted(strings, key=len, reverse=True):
         text = text.replace(secret, MASK)
     return text
 
@@ -81,7 +80,7 @@ def _html_form_errors(response: Any) -> list[tuple[str, str]]:
     if "html" not in response.headers.get("Content-Type", ""):
         return []
     tree = LexborHTMLParser(response.content)
-    errors = []
+    errors: list[tuple[str, str]] = []
     for node in tree.css(".errorlist"):
         ident = node.attributes.get("id") or ""
         name = ident[3:-6] if ident.startswith("id_") and ident.endswith("_error") else "__all__"

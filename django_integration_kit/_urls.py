@@ -33,7 +33,7 @@ def resolve_url(target: str, *args: Any, **kwargs: Any) -> str:
     """
     from django.urls import NoReverseMatch, reverse
 
-    if not isinstance(target, str) or not target:
+    if not target or not isinstance(target, str):  # callers may pass None or a view
         raise TypeError(f"Expected a URL name or a path starting with '/', got {target!r}.")
     if target.startswith("/"):
         if args or kwargs:

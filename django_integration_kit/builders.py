@@ -6,6 +6,8 @@ import itertools
 import secrets
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django_integration_kit._fixtures import load_fixture as load_fixture
+
 if TYPE_CHECKING:
     from django.db.models import Model
 
@@ -85,4 +87,4 @@ def make_recipe(name: str, **attrs: Any) -> Any:
     """``model_bakery.baker.make_recipe``: save instances from the recipe ``name``."""
     from model_bakery import baker
 
-    return baker.make_recipe(name, **attrs)
+    return baker.make_recipe(name, **attrs)  # type: ignore[no-untyped-call]

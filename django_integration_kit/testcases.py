@@ -12,18 +12,18 @@ from django_integration_kit.kit import KitMethods
 
 
 class _KitTestMixin(KitMethods):
-    client_class = KitClient
-    async_client_class = AsyncKitClient
+    client_class: Any = KitClient
+    async_client_class: Any = AsyncKitClient
 
     @classmethod
     def setUpClass(cls) -> None:
         defaults = _defaults.kit_defaults(cls)
         defaults.__enter__()
-        cls.addClassCleanup(defaults.__exit__, None, None, None)
+        cls.addClassCleanup(defaults.__exit__, None, None, None)  # type: ignore[attr-defined]
         super().setUpClass()  # type: ignore[misc]
 
     @classmethod
-    def _pre_setup(cls) -> None:  # type: ignore[override]
+    def _pre_setup(cls) -> None:
         super()._pre_setup()  # type: ignore[misc]
         for client in (cls.client, getattr(cls, "async_client", None)):
             if client is not None:

@@ -1,3 +1,5 @@
+pytest_plugins = ["pytester"]
+
 import os
 
 # tests/emailsite runs against another site (an email user model); it needs its own settings

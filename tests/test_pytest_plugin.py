@@ -1,0 +1,101 @@
+"""The pytest plugin, run in a subprocess with pytester against the test project."""
+
+from pathlib import Path
+
+import pytest
+
+TESTPROJECT = Path(__file__).resolve().parent.parent / "testproject"
+
+
+@pytest.fixture
+def django_pytester(pytester):
+    pytester.makeini(
+        f"""
+        [pytest]
+        DJANGO_SETTINGS_MODULE = config.settings
+        django_find_project = false
+        pythonpath = {TESTPROJECT}
+        """
+    )
+    return pytester
+
+
+def test_kit_fixture_has_database_access_and_the_safe_defaults(django_pytester):
+    django_pytester.makepyfile(
+        """
+        import socket
+        import pytest
+        from django.conf import settings
+        from django_integration_kit import Kit
+
+        def test_journey(kit: Kit):
+            user = kit.signup(username="hasnat", password="strongPass123")
+            response = kit.login("hasnat", "strongPass123")
+            assert response["Location"] == "/dashboard/"
+            assert "Welcome, hasnat" in kit.client.get("/dashboard/").content.decode()
+            assert user.password.startswith("md5$")
+
+        def test_network_is_blocked(kit):
+            with pytest.raises(Exception, match="api.weather.example"):
+                socket.getaddrinfo("api.weather.example", 443)
+
+        def test_kit_client_alone(kit_client):
+            kit_client.get("/")
+            assert kit_client.last_response.status_code == 200
+
+        def test_tests_without_kit_fixtures_are_untouched():
+            assert not settings.PASSWORD_HASHERS[0].endswith("MD5PasswordHasher")
+            assert socket.getaddrinfo.__module__ == "socket"
+        """
+    )
+
+    result = django_pytester.runpytest_subprocess("-q", "-p", "no:randomly")
+
+    result.assert_outcomes(passed=4)
+
+
+def test_service_fixtures(django_pytester):
+    django_pytester.makepyfile(
+        """
+        import datetime as dt
+        import requests
+        from django.core.mail import send_mail
+        from django.utils import timezone
+
+        def test_http_mock(http_mock):
+            http_mock.get("https://api.weather.example/today", json={"sky": "clear"})
+            assert requests.get("https://api.weather.example/today").json() == {"sky": "clear"}
+
+        def test_frozen(frozen):
+            clock = frozen("2026-01-01T09:00:00Z")
+            assert timezone.now() == dt.datetime(2026, 1, 1, 9, tzinfo=dt.timezone.utc)
+            clock.tick(60)
+            assert clock.now() == dt.datetime(2026, 1, 1, 9, 1, tzinfo=dt.timezone.utc)
+
+        def test_time_runs_again_after_frozen():
+            assert timezone.now().year >= 2026 and timezone.now() != dt.datetime(2026, 1, 1, 9, 1, tzinfo=dt.timezone.utc)
+
+        def test_emails(emails):
+            send_mail("Hi", "Body https://example.com/x", "a@example.com", ["b@example.com"])
+            emails.assert_sent(to="b@example.com", subject="Hi")
+            assert emails.links() == ["https://example.com/x"]
+        """
+    )
+
+    result = django_pytester.runpytest_subprocess("-q", "-p", "no:randomly")
+
+    result.assert_outcomes(passed=4)
+
+
+def test_http_mock_fails_the_test_for_a_route_never_called(django_pytester):
+    django_pytester.makepyfile(
+        """
+        def test_forgot_to_call(http_mock):
+            http_mock.get("https://api.weather.example/today", json={})
+        """
+    )
+
+    result = django_pytester.runpytest_subprocess("-q", "-p", "no:randomly")
+
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*GET https://api.weather.example/today*"])
