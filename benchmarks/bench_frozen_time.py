@@ -68,7 +68,9 @@ def main() -> None:
     kit_us = per_call_microseconds(kit, 500)
     freezegun_us = per_call_microseconds(plain_freezegun, 20)
 
-    print(f"Python {sys.version.split()[0]}, Django {_django_version()}, {len(sys.modules)} modules")
+    print(
+        f"Python {sys.version.split()[0]}, Django {_django_version()}, {len(sys.modules)} modules"
+    )
     print(f"{'enter+exit, microseconds':28}{'freezegun':>12}{'kit':>12}{'ratio':>10}")
     for label, theirs, ours in (
         ("every freeze (best of 7)", freezegun_us, kit_us),

@@ -1,7 +1,7 @@
 """Short, fast, trustworthy Django integration tests."""
 
-from django_integration_kit.assertions import submit_form
-from django_integration_kit.builders import make, make_recipe, make_user, prepare
+from django_integration_kit.assertions import assert_max_queries, assert_message, submit_form
+from django_integration_kit.builders import load_fixture, make, make_recipe, make_user, prepare
 from django_integration_kit.client import AsyncKitClient, KitClient
 from django_integration_kit.flows import (
     assert_login_required,
@@ -11,6 +11,10 @@ from django_integration_kit.flows import (
     signup,
 )
 from django_integration_kit.kit import Kit
+from django_integration_kit.services.http import mock_http
+from django_integration_kit.services.mail import Outbox, capture_emails
+from django_integration_kit.services.network import allow_network, block_network
+from django_integration_kit.services.time import frozen_time
 from django_integration_kit.testcases import IntegrationTestCase, IntegrationTransactionTestCase
 
 __all__ = [
@@ -19,13 +23,22 @@ __all__ = [
     "IntegrationTransactionTestCase",
     "Kit",
     "KitClient",
+    "Outbox",
+    "allow_network",
     "assert_login_required",
+    "assert_max_queries",
+    "assert_message",
+    "block_network",
+    "capture_emails",
+    "frozen_time",
+    "load_fixture",
     "login",
     "login_as",
     "logout",
     "make",
     "make_recipe",
     "make_user",
+    "mock_http",
     "prepare",
     "signup",
     "submit_form",

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
 from django_integration_kit import conf
+from django_integration_kit.services.network import block_network
 
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 
@@ -35,6 +36,8 @@ def kit_defaults(owner: object | None = None) -> Iterator[None]:
     with ExitStack() as stack:
         if conf.get_setting("FAST_PASSWORD_HASHER", owner):
             stack.enter_context(fast_password_hasher())
+        if conf.get_setting("BLOCK_NETWORK", owner):
+            stack.enter_context(block_network())
         yield
 
 

@@ -15,6 +15,7 @@ DEFAULTS: dict[str, Any] = {
     "BLOCK_NETWORK": True,
     "ENFORCE_CSRF": False,
     "CLEAR_CACHES": True,
+    "BROWSER_EXECUTABLE": None,
 }
 
 

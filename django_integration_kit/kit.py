@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django_integration_kit import builders, flows, forms
+from django_integration_kit import assertions, builders, flows, forms
 from django_integration_kit._urls import resolve_url
+from django_integration_kit.services import http, mail
+from django_integration_kit.services import time as clock
 
 
 class KitMethods:
@@ -35,7 +37,12 @@ class KitMethods:
         flows.logout(self.client)
 
     def assert_login_required(
-        self, target: str, *args: Any, method: str = "get", status: int | None = None, **kwargs: Any
+        self,
+        target: str,
+        *args: Any,
+        method: str = "get",
+        status: int | None = None,
+        **kwargs: Any,
     ) -> None:
         flows.assert_login_required(
             self.client, target, *args, method=method, status=status, **kwargs
@@ -44,17 +51,32 @@ class KitMethods:
     def submit_form(self, response: Any = None, selector: str | None = None, **data: Any) -> Any:
         return forms.submit_form(self.client, response, selector, **data)
 
-    def make_user(self, **fields: Any) -> Any:
-        return builders.make_user(**fields)
+    # The builders need no client; static, so setUpTestData can call cls.make_user() too.
+    make_user = staticmethod(builders.make_user)
+    make = staticmethod(builders.make)
+    prepare = staticmethod(builders.prepare)
+    make_recipe = staticmethod(builders.make_recipe)
+    load_fixture = staticmethod(builders.load_fixture)
 
-    def make(self, model: Any, **attrs: Any) -> Any:
-        return builders.make(model, **attrs)
+    def assert_max_queries(
+        self, n: int, *, using: str = "default"
+    ) -> assertions.assert_max_queries:
+        return assertions.assert_max_queries(n, using=using)
 
-    def prepare(self, model: Any, **attrs: Any) -> Any:
-        return builders.prepare(model, **attrs)
+    def assert_message(self, response: Any, text: str, level: int | str | None = None) -> None:
+        assertions.assert_message(response, text, level=level)
 
-    def make_recipe(self, name: str, **attrs: Any) -> Any:
-        return builders.make_recipe(name, **attrs)
+    def capture_emails(self) -> mail.capture_emails:
+        return mail.capture_emails()
+
+    # Static, so setUpTestData can freeze the clock or mock an API too.
+    @staticmethod
+    def mock_http(*, strict: bool = True) -> http.mock_http:
+        return http.mock_http(strict=strict)
+
+    @staticmethod
+    def frozen_time(when: clock.When, *, tick: bool = False) -> clock.frozen_time:
+        return clock.frozen_time(when, tick=tick)
 
 
 class Kit(KitMethods):

@@ -34,7 +34,7 @@ def main(extra: list[str]) -> int:
         port = int(os.environ.get("KIT_DB_PORT", default_port))
         if not _server_answers(host, port):
             print(f"SKIPPED: no {name} server answers at {host}:{port} (KIT_DB={database}).")
-            print(f"Start one, or point KIT_DB_HOST/KIT_DB_PORT at it, to run this env.")
+            print("Start one, or point KIT_DB_HOST/KIT_DB_PORT at it, to run this env.")
             return 0
     python = sys.executable
     commands = [

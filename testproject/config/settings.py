@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "catalog",
     "widgets",
     "newsletter",
+    "weather",
+    "trials",
 ]
 
 MIDDLEWARE = [

@@ -3,5 +3,10 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("catalog/", include("catalog.urls")),
+    path("widgets/", include("widgets.urls")),
+    path("newsletter/", include("newsletter.urls")),
+    path("weather/", include("weather.urls")),
+    path("trial/", include("trials.urls")),
     path("", include("accounts.urls")),
 ]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from weather import views
+
+app_name = "weather"
+
+urlpatterns = [
+    path("", views.current, name="current"),
+]

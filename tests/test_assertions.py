@@ -1,0 +1,349 @@
+import re
+import unittest
+from types import SimpleNamespace
+
+import pytest
+from asgiref.sync import async_to_sync
+from catalog.models import Category, Product
+from django.contrib import messages
+from django.core.signals import request_started
+from django.db import connection, reset_queries
+
+from django_integration_kit import (
+    IntegrationTestCase,
+    assert_max_queries,
+    assert_message,
+    make,
+)
+
+pytestmark = pytest.mark.django_db
+
+CATEGORY_BY_ID = "SELECT name FROM catalog_category WHERE id = %s"
+
+
+def run_sql(*statements):
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
+def make_products(count):
+    for number in range(count):
+        make(Product, name=f"Product {number}", category=make(Category))
+
+
+def reset_queries_is_connected():
+    connected = request_started.disconnect(reset_queries)
+    if connected:
+        request_started.connect(reset_queries)
+    return connected
+
+
+# assert_max_queries: passing
+
+
+def test_assert_max_queries_passes_at_the_limit():
+    with assert_max_queries(3) as queries:
+        run_sql(*[(CATEGORY_BY_ID, [number]) for number in (1, 2, 3)])
+
+    assert len(queries) == 3
+
+
+def test_assert_max_queries_counts_the_requests_made_in_the_block(client):
+    make_products(3)
+
+    # The list page shows each product's category, loaded with select_related().
+    with assert_max_queries(1):
+        response = client.get("/catalog/")
+
+    assert response.status_code == 200
+
+
+def test_assert_max_queries_can_be_nested():
+    with assert_max_queries(3) as outer:
+        run_sql(("SELECT 1", []))
+        with assert_max_queries(1) as inner:
+            run_sql(("SELECT 2", []))
+
+    assert (len(outer), len(inner)) == (2, 1)
+    assert connection.force_debug_cursor is False
+
+
+# assert_max_queries: failing
+
+
+def test_assert_max_queries_fails_listing_every_query_and_marking_an_n_plus_one():
+    with pytest.raises(AssertionError) as excinfo, assert_max_queries(2):
+        run_sql(
+            *[(CATEGORY_BY_ID, [number]) for number in (1, 2, 3)],
+            ("SELECT name FROM catalog_category WHERE slug = %s", ["it's"]),
+            ("SELECT COUNT(*) FROM catalog_product WHERE id IN (%s, %s)", [1, 2]),
+        )
+
+    assert str(excinfo.value) == (
+        "Expected at most 2 queries on database 'default', but 5 ran:\n"
+        "  1. SELECT name FROM catalog_category WHERE id = 1  [repeated 3x: likely N+1]\n"
+        "  2. SELECT name FROM catalog_category WHERE id = 2  [repeated 3x: likely N+1]\n"
+        "  3. SELECT name FROM catalog_category WHERE id = 3  [repeated 3x: likely N+1]\n"
+        "  4. SELECT name FROM catalog_category WHERE slug = 'it''s'\n"
+        "  5. SELECT COUNT(*) FROM catalog_product WHERE id IN (1, 2)\n"
+        "Likely N+1: queries 1-3 run the same SQL with other values: "
+        "SELECT name FROM catalog_category WHERE id = ?\n"
+        "Load the related rows up front with select_related() or prefetch_related() "
+        "(or bulk_create()/update() for writes), or raise the limit if the queries are intended."
+    )
+
+
+def test_without_repeats_the_message_says_what_limit_would_pass():
+    with pytest.raises(AssertionError) as excinfo, assert_max_queries(0):
+        run_sql(("SELECT 1", []))
+
+    assert str(excinfo.value) == (
+        "Expected at most 0 queries on database 'default', but 1 ran:\n"
+        "  1. SELECT 1\n"
+        "Remove queries, or raise the limit to 1 if they are intended."
+    )
+
+
+def test_numbers_line_up_and_scattered_repeats_are_listed():
+    with pytest.raises(AssertionError) as excinfo, assert_max_queries(1):
+        run_sql(*[("SELECT %s", [number]) for number in range(1, 10)])
+        run_sql(("SELECT COUNT(*) FROM catalog_category", []), ("SELECT %s", [10]))
+
+    lines = str(excinfo.value).splitlines()
+    assert lines[0] == "Expected at most 1 query on database 'default', but 11 ran:"
+    assert lines[1] == "   1. SELECT 1  [repeated 10x: likely N+1]"
+    assert lines[10] == "  10. SELECT COUNT(*) FROM catalog_category"
+    assert lines[11] == "  11. SELECT 10  [repeated 10x: likely N+1]"
+    assert lines[12] == "Likely N+1: queries 1-9, 11 run the same SQL with other values: SELECT ?"
+
+
+def test_an_orm_n_plus_one_loop_is_marked_with_a_summary():
+    make_products(3)
+
+    with pytest.raises(AssertionError) as excinfo, assert_max_queries(1) as queries:
+        for product in Product.objects.all():
+            assert product.category.name
+
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert len(sql) == 4
+    assert str(excinfo.value).splitlines() == [
+        "Expected at most 1 query on database 'default', but 4 ran:",
+        f"  1. {sql[0]}",
+        f"  2. {sql[1]}  [repeated 3x: likely N+1]",
+        f"  3. {sql[2]}  [repeated 3x: likely N+1]",
+        f"  4. {sql[3]}  [repeated 3x: likely N+1]",
+        "Likely N+1: queries 2-4 run the same SQL with other values: "
+        + re.sub(r"\b\d+\b", "?", sql[1]),
+        "Load the related rows up front with select_related() or prefetch_related() "
+        "(or bulk_create()/update() for writes), or raise the limit if the queries are intended.",
+    ]
+    assert "catalog_category" in sql[1]
+
+
+def test_a_negative_limit_is_an_error():
+    with pytest.raises(ValueError) as excinfo:
+        assert_max_queries(-1)
+
+    assert str(excinfo.value) == "assert_max_queries() needs a limit of 0 or more queries, got -1."
+
+
+def test_a_limit_that_is_not_a_number_is_an_error():
+    with pytest.raises(TypeError) as excinfo:
+        assert_max_queries("3")
+
+    assert str(excinfo.value) == "assert_max_queries() needs a whole number of queries, not '3'."
+
+
+# assert_max_queries: restoring the connection
+
+
+def test_an_error_in_the_block_wins_and_the_connection_is_restored():
+    with pytest.raises(ZeroDivisionError), assert_max_queries(0):
+        run_sql(("SELECT 1", []), ("SELECT 2", []))
+        1 / 0  # noqa: B018
+
+    assert connection.force_debug_cursor is False
+    assert reset_queries_is_connected()
+
+
+def test_the_connection_is_restored_after_a_failure():
+    with pytest.raises(AssertionError), assert_max_queries(0):
+        run_sql(("SELECT 1", []))
+
+    assert connection.force_debug_cursor is False
+    assert reset_queries_is_connected()
+
+
+# assert_max_queries: as a decorator
+
+
+def test_assert_max_queries_decorates_a_function():
+    @assert_max_queries(1)
+    def two_queries():
+        run_sql(("SELECT 1", []), ("SELECT 2", []))
+
+    with pytest.raises(AssertionError) as excinfo:
+        two_queries()
+
+    assert str(excinfo.value).startswith(
+        "Expected at most 1 query on database 'default', but 2 ran:"
+    )
+    assert connection.force_debug_cursor is False
+
+
+def test_assert_max_queries_decorates_a_coroutine_function():
+    make_products(2)
+
+    @assert_max_queries(1)
+    async def n_plus_one():
+        async for product in Product.objects.all():
+            await Category.objects.aget(pk=product.category_id)
+
+    @assert_max_queries(1)
+    async def joined():
+        return [p.category.name async for p in Product.objects.select_related("category")]
+
+    assert len(async_to_sync(joined)()) == 2
+    with pytest.raises(AssertionError) as excinfo:
+        async_to_sync(n_plus_one)()
+
+    lines = str(excinfo.value).splitlines()
+    assert lines[0] == "Expected at most 1 query on database 'default', but 3 ran:"
+    assert lines[2].endswith("[repeated 2x: likely N+1]")
+    assert connection.force_debug_cursor is False
+
+
+def test_assert_max_queries_decorates_a_test_case_class():
+    @assert_max_queries(1)
+    class Checked(unittest.TestCase):
+        def test_one_query(self):
+            run_sql(("SELECT 1", []))
+
+        def test_two_queries(self):
+            run_sql(("SELECT 1", []), ("SELECT 2", []))
+
+    result = unittest.TestResult()
+    unittest.defaultTestLoader.loadTestsFromTestCase(Checked).run(result)
+
+    assert result.testsRun == 2
+    assert [test.id().rsplit(".", 1)[1] for test, _ in result.failures] == ["test_two_queries"]
+    assert "Expected at most 1 query on database 'default', but 2 ran:" in result.failures[0][1]
+    assert connection.force_debug_cursor is False
+
+
+# assert_message
+
+
+def post_contact(client, **extra):
+    return client.post("/contact/", {"name": "Ann"}, **extra)
+
+
+def test_assert_message_reads_a_redirect_without_consuming_the_message(client):
+    response = post_contact(client)
+    assert response.status_code == 302
+
+    assert_message(response, "Thanks, Ann.")
+    assert_message(response, "Ann", level=messages.INFO)
+
+    # The page the redirect leads to still shows the message.
+    assert "Thanks, Ann." in client.get("/").text
+
+
+def test_assert_message_reads_a_followed_response(client):
+    response = post_contact(client, follow=True)
+
+    assert_message(response, "Thanks", level="info")
+    assert_message(response, "Thanks", level="INFO")
+
+
+def test_assert_message_reads_the_clients_storage_when_the_response_has_no_request(client):
+    post_contact(client)
+    bare_response = SimpleNamespace(client=client)
+
+    assert_message(bare_response, "Thanks, Ann.", level="info")
+
+    assert "Thanks, Ann." in client.get("/").text
+
+
+def test_assert_message_accepts_the_projects_own_tags(client, settings):
+    settings.MESSAGE_TAGS = {messages.INFO: "notice"}
+
+    assert_message(post_contact(client), "Thanks", level="notice")
+
+
+def test_assert_message_fails_listing_the_stored_messages(client):
+    response = post_contact(client)
+
+    with pytest.raises(AssertionError) as excinfo:
+        assert_message(response, "Order placed")
+
+    assert str(excinfo.value) == (
+        "No message containing 'Order placed' was stored. Messages stored:\n  INFO: Thanks, Ann."
+    )
+
+
+def test_assert_message_fails_on_the_wrong_level(client):
+    response = post_contact(client, follow=True)
+
+    with pytest.raises(AssertionError) as excinfo:
+        assert_message(response, "Thanks", level=messages.SUCCESS)
+
+    assert str(excinfo.value) == (
+        "No SUCCESS message containing 'Thanks' was stored. Messages stored:\n  INFO: Thanks, Ann."
+    )
+
+
+def test_assert_message_fails_when_nothing_was_stored(client):
+    response = client.get("/")
+
+    with pytest.raises(AssertionError) as excinfo:
+        assert_message(response, "Thanks")
+
+    assert str(excinfo.value) == (
+        "No message containing 'Thanks' was stored; no messages were stored at all. Check that "
+        "the view adds the message to this request, or to one it redirected from."
+    )
+
+
+def test_assert_message_refuses_an_unknown_level_name(client):
+    response = post_contact(client)
+
+    with pytest.raises(ValueError) as excinfo:
+        assert_message(response, "Thanks", level="sucess")
+
+    assert str(excinfo.value) == (
+        "Unknown message level 'sucess'; use a constant like messages.SUCCESS or one of: "
+        "debug, error, info, success, warning."
+    )
+
+
+def test_assert_message_refuses_something_that_is_not_a_response():
+    with pytest.raises(TypeError) as excinfo:
+        assert_message("/contact/", "Thanks")
+
+    assert str(excinfo.value) == (
+        "assert_message() needs a response from a Django test client, not str."
+    )
+
+
+# the test-case methods
+
+
+class AssertionMethodTests(IntegrationTestCase):
+    def test_assert_max_queries_method(self):
+        make_products(2)
+
+        with self.assert_max_queries(1):
+            response = self.client.get("/catalog/")
+
+        self.assertContains(response, "Product 1")
+        with self.assertRaises(AssertionError), self.assert_max_queries(0):
+            self.client.get("/catalog/")
+
+    def test_assert_message_method(self):
+        response = self.submit_form(self.client.get("/contact/"), name="Bo")
+
+        self.assert_message(response, "Thanks, Bo.", level="info")
+        with self.assertRaises(AssertionError):
+            self.assert_message(response, "Thanks, Bo.", level="error")

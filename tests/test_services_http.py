@@ -1,0 +1,336 @@
+import asyncio
+import re
+
+import pytest
+import requests
+import requests_mock
+
+from django_integration_kit import IntegrationTestCase, mock_http
+from django_integration_kit.services import UnmatchedRequestError, block_network
+
+API = "https://api.weather.example/v1"
+REAL_SEND = requests.Session.send
+
+
+def assert_requests_restored():
+    assert requests.Session.send is REAL_SEND
+
+
+# Answering
+
+
+def test_yields_a_requests_mock_mocker_that_answers_registered_routes():
+    with mock_http() as http:
+        assert isinstance(http, requests_mock.Mocker)
+        http.get(f"{API}/current?city=Oslo", json={"temperature_c": 12.5})
+
+        response = requests.get(f"{API}/current", params={"city": "Oslo"}, timeout=3)
+
+    assert response.json() == {"temperature_c": 12.5}
+    assert http.call_count == 1
+    assert http.last_request.qs == {"city": ["Oslo"]}
+    assert_requests_restored()
+
+
+def test_json_routes_answer_with_a_json_content_type():
+    with mock_http() as http:
+        http.get(f"{API}/current", json={"ok": True})
+        http.get(f"{API}/plain", json={"ok": True}, headers={"Content-Type": "text/plain"})
+        http.get(f"{API}/extra", json={"ok": True}, headers={"X-Rate-Limit": "60"})
+        http.get(f"{API}/text", text="hello")
+
+        assert requests.get(f"{API}/current").headers["Content-Type"] == "application/json"
+        assert requests.get(f"{API}/plain").headers["Content-Type"] == "text/plain"
+        extra = requests.get(f"{API}/extra").headers
+        assert extra["Content-Type"] == "application/json"
+        assert extra["X-Rate-Limit"] == "60"
+        assert "Content-Type" not in requests.get(f"{API}/text").headers
+
+
+def test_a_list_of_responses_answers_calls_in_turn_with_json_content_types():
+    with mock_http() as http:
+        http.get(f"{API}/current", [{"json": {"n": 1}}, {"status_code": 503}])
+
+        first = requests.get(f"{API}/current")
+        second = requests.get(f"{API}/current")
+
+    assert (first.json(), first.headers["Content-Type"]) == ({"n": 1}, "application/json")
+    assert second.status_code == 503
+
+
+def test_routes_can_raise_timeouts():
+    with mock_http() as http:
+        http.get(f"{API}/current", exc=requests.exceptions.ConnectTimeout)
+
+        with pytest.raises(requests.exceptions.ConnectTimeout):
+            requests.get(f"{API}/current", timeout=3)
+
+
+def test_sessions_are_answered_too():
+    with mock_http() as http:
+        http.post(f"{API}/reports", status_code=201, json={"id": 7})
+
+        with requests.Session() as session:
+            response = session.post(f"{API}/reports", json={"city": "Oslo"})
+
+    assert response.status_code == 201
+    assert http.last_request.json() == {"city": "Oslo"}
+
+
+def test_works_while_the_network_is_blocked():
+    with block_network(), mock_http() as http:
+        http.get(f"{API}/current", json={})
+
+        assert requests.get(f"{API}/current").ok
+
+
+# Unmatched requests
+
+
+def test_matching_is_case_sensitive():
+    with pytest.raises(UnmatchedRequestError) as excinfo, mock_http() as http:
+        http.get(f"{API}/Current?city=Oslo", json={})
+        requests.get(f"{API}/current?city=Oslo")
+
+    assert str(excinfo.value).splitlines() == [
+        "GET https://api.weather.example/v1/current?city=Oslo matches no route mocked by "
+        "mock_http(). Register it in the block, e.g. "
+        "http.get('https://api.weather.example/v1/current?city=Oslo', json=...).",
+        "Registered routes:",
+        "  GET https://api.weather.example/v1/Current?city=Oslo",
+    ]
+
+
+def test_an_unmatched_request_with_no_routes_says_so():
+    with pytest.raises(UnmatchedRequestError) as excinfo, mock_http():
+        requests.delete(f"{API}/reports/7")
+
+    assert str(excinfo.value) == (
+        "DELETE https://api.weather.example/v1/reports/7 matches no route mocked by "
+        "mock_http(). Register it in the block, e.g. "
+        "http.delete('https://api.weather.example/v1/reports/7', json=...).\n"
+        "No routes are registered."
+    )
+
+
+def test_an_unmatched_request_is_an_assertion_not_a_requests_error():
+    # Code that survives API failures must not turn a missing mock into a passing test.
+    assert issubclass(UnmatchedRequestError, AssertionError)
+    assert not issubclass(UnmatchedRequestError, requests.RequestException)
+
+
+def test_an_unmatched_request_caught_inside_the_block_fails_at_exit():
+    def fetch_or_default():
+        try:
+            return requests.get(f"{API}/current?city=Paris").json()
+        except Exception:
+            return {}
+
+    with pytest.raises(AssertionError) as excinfo, mock_http():
+        assert fetch_or_default() == {}
+
+    assert str(excinfo.value) == (
+        "GET https://api.weather.example/v1/current?city=Paris matched no mocked route, and "
+        "its UnmatchedRequestError was caught inside the block. Register the route in the "
+        "mock_http() block."
+    )
+
+
+def test_credentials_in_urls_are_masked():
+    with pytest.raises(UnmatchedRequestError) as excinfo, mock_http() as http:
+        http.get(f"{API}/current?appid=s3cr3t-key&city=Oslo", json={})
+        requests.get("https://user:hunter22@api.weather.example/v1/current?api_key=abc123")
+
+    message = str(excinfo.value)
+    assert "s3cr3t-key" not in message
+    assert "hunter22" not in message
+    assert "abc123" not in message
+    assert message.splitlines()[-1] == (
+        "  GET https://api.weather.example/v1/current?appid=********&city=Oslo"
+    )
+    assert message.startswith(
+        "GET https://user:********@api.weather.example/v1/current?api_key=******** "
+    )
+
+
+# strict
+
+
+def test_a_route_never_called_fails_at_exit_naming_it():
+    with pytest.raises(AssertionError) as excinfo, mock_http() as http:
+        http.get(f"{API}/current?city=Oslo", json={})
+        http.post(f"{API}/reports", status_code=201)
+        requests.get(f"{API}/current?city=Oslo")
+        http.register_uri("PURGE", re.compile(r"/cache/"), status_code=204)
+        http.get(f"{API}/alerts", request_headers={"Authorization": "Bearer t0ken"}, json=[])
+
+    assert str(excinfo.value) == (
+        "3 mocked routes were never called:\n"
+        "  POST https://api.weather.example/v1/reports\n"
+        "  PURGE regex '/cache/'\n"
+        "  GET https://api.weather.example/v1/alerts (headers Authorization)\n"
+        "Remove what the code does not call, or use mock_http(strict=False) where a call is "
+        "optional."
+    )
+    assert_requests_restored()
+
+
+def test_strict_false_allows_routes_never_called():
+    with mock_http(strict=False) as http:
+        http.get(f"{API}/current", json={})
+    assert_requests_restored()
+
+
+def test_the_blocks_own_exception_is_not_masked_by_strict():
+    with pytest.raises(KeyError), mock_http() as http:
+        http.get(f"{API}/current", json={})
+        raise KeyError("temperature_c")
+    assert_requests_restored()
+
+
+# Registering twice
+
+
+def test_the_same_route_registered_twice_is_an_error():
+    with mock_http(strict=False) as http:
+        http.get(f"{API}/current?city=Oslo&units=metric", json={})
+
+        with pytest.raises(ValueError) as excinfo:
+            http.get(f"{API}/current?units=metric&city=Oslo", status_code=500)
+
+    assert str(excinfo.value) == (
+        "GET https://api.weather.example/v1/current?units=metric&city=Oslo is already mocked "
+        "in this mock_http() block. Register a route once; to answer several calls "
+        "differently, give it a list of responses: "
+        "http.get(url, [{'json': ...}, {'status_code': 503}])."
+    )
+
+
+def test_routes_that_differ_in_method_query_or_matchers_are_not_duplicates():
+    with mock_http(strict=False) as http:
+        http.get(f"{API}/current", json={})
+        http.post(f"{API}/current", json={})
+        http.get(f"{API}/current?city=Oslo", json={})
+        http.get(f"{API}/Current", json={})
+        http.get(f"{API}/current", request_headers={"Accept-Language": "nb"}, json={})
+
+
+# Nesting, decorators, test cases
+
+
+def test_blocks_nest_inner_routes_first_then_the_outer_ones():
+    with mock_http() as outer:
+        outer.get(f"{API}/current", json={"from": "outer"})
+        outer.get(f"{API}/alerts", json=[])
+
+        with mock_http() as inner:
+            inner.get(f"{API}/current", json={"from": "inner"})
+            assert requests.get(f"{API}/current").json() == {"from": "inner"}
+            assert requests.get(f"{API}/alerts").json() == []
+
+        assert requests.get(f"{API}/current").json() == {"from": "outer"}
+    assert_requests_restored()
+
+
+def test_a_nested_unmatched_request_lists_every_active_route():
+    with pytest.raises(UnmatchedRequestError) as excinfo, mock_http() as outer:
+        outer.get(f"{API}/alerts", json=[])
+        with mock_http() as inner:
+            inner.get(f"{API}/current", json={})
+            requests.get(f"{API}/forecast")
+
+    assert str(excinfo.value).splitlines()[1:] == [
+        "Registered routes:",
+        "  GET https://api.weather.example/v1/current",
+        "  GET https://api.weather.example/v1/alerts",
+    ]
+    assert_requests_restored()
+
+
+def test_the_same_instance_can_be_entered_again_while_active():
+    mocked = mock_http()
+    with mocked as outer, mocked as inner:
+        outer.get(f"{API}/alerts", json=[])
+        inner.get(f"{API}/current", json={})
+        assert requests.get(f"{API}/alerts").ok
+        assert requests.get(f"{API}/current").ok
+    assert_requests_restored()
+
+
+def test_function_decorator_with_the_mocker_as_a_keyword_argument():
+    @mock_http(kwarg_name="http")
+    def fetch(http):
+        http.get(f"{API}/current", json={"temperature_c": 3})
+        return requests.get(f"{API}/current").json()
+
+    assert fetch() == {"temperature_c": 3}
+    assert fetch() == {"temperature_c": 3}
+    assert_requests_restored()
+
+
+def test_async_function_decorator():
+    @mock_http(kwarg_name="http")
+    async def fetch(http):
+        http.get(f"{API}/current", json={"temperature_c": 3})
+        await asyncio.sleep(0)
+        return requests.get(f"{API}/current").json()
+
+    assert asyncio.run(fetch()) == {"temperature_c": 3}
+    assert_requests_restored()
+
+
+def test_decorated_function_fails_on_a_route_never_called():
+    @mock_http()
+    def forgets():
+        pass
+
+    @mock_http(kwarg_name="http")
+    def registers_and_forgets(http):
+        http.get(f"{API}/current", json={})
+
+    forgets()
+    with pytest.raises(AssertionError, match="^1 mocked route was never called:\n  GET "):
+        registers_and_forgets()
+    assert_requests_restored()
+
+
+@mock_http(attr_name="http")
+class MockedClassTests(IntegrationTestCase):
+    def test_each_test_gets_its_own_mocker_a(self):
+        self.http.get(f"{API}/current", json={"n": 1})
+        assert requests.get(f"{API}/current").json() == {"n": 1}
+
+    def test_each_test_gets_its_own_mocker_b(self):
+        assert self.http.call_count == 0
+        self.http.get(f"{API}/current", json={"n": 2})
+        assert requests.get(f"{API}/current").json() == {"n": 2}
+
+
+def test_the_class_decorator_restored_requests():
+    assert_requests_restored()
+
+
+class MockInSetUpTests(IntegrationTestCase):
+    def setUp(self):
+        mocked = self.mock_http()
+        self.http = mocked.__enter__()
+        self.addCleanup(mocked.__exit__, None, None, None)
+        self.http.get(f"{API}/current?city=Oslo", json={"temperature_c": 12.5})
+
+    def test_routes_from_set_up_answer_the_test(self):
+        assert requests.get(f"{API}/current?city=Oslo").json() == {"temperature_c": 12.5}
+
+    def test_a_test_can_add_routes_and_nest_blocks(self):
+        self.http.get(f"{API}/alerts", json=[])
+        with self.mock_http() as http:
+            http.get(f"{API}/current?city=Oslo", json={"temperature_c": -4})
+            assert requests.get(f"{API}/current?city=Oslo").json() == {"temperature_c": -4}
+        assert requests.get(f"{API}/current?city=Oslo").json() == {"temperature_c": 12.5}
+        assert requests.get(f"{API}/alerts").json() == []
+
+
+class KitMethodTests(IntegrationTestCase):
+    def test_self_mock_http_with_strict_false(self):
+        with self.mock_http(strict=False) as http:
+            http.get(f"{API}/current", json={})
+        assert_requests_restored()

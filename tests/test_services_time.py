@@ -1,0 +1,366 @@
+import asyncio
+import datetime
+import pickle
+import sys
+import time
+import types
+import uuid
+from datetime import date, timedelta, timezone
+
+import freezegun
+import freezegun.api
+import pytest
+from django.core import signing
+from django.utils import timezone as django_timezone
+
+from django_integration_kit import IntegrationTestCase, frozen_time, login_as, make_user
+from django_integration_kit.services import Clock
+
+UTC = timezone.utc
+NEW_YEAR = datetime.datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+REAL_DATETIME = datetime.datetime
+REAL_TIME = time.time
+REAL_LOOP_TIME = asyncio.BaseEventLoop.__dict__["time"]
+
+
+def assert_real_clock():
+    assert datetime.datetime is REAL_DATETIME
+    assert datetime.date is freezegun.api.real_date
+    assert time.time is REAL_TIME
+    assert asyncio.BaseEventLoop.__dict__["time"] is REAL_LOOP_TIME
+    assert freezegun.api.freeze_factories == []
+    assert django_timezone.now().year >= 2026
+    assert abs(django_timezone.now().timestamp() - REAL_TIME()) < 60
+
+
+def fresh_module(name, source):
+    module = types.ModuleType(name)
+    exec(source, module.__dict__)
+    sys.modules[name] = module
+    return module
+
+
+# What is frozen
+
+
+def test_freezes_timezone_now_datetime_date_and_time():
+    with frozen_time("2026-01-01T09:00:00Z"):
+        assert django_timezone.now() == NEW_YEAR
+        assert datetime.datetime.now() == datetime.datetime(2026, 1, 1, 9, 0)
+        assert datetime.datetime.now(UTC) == NEW_YEAR
+        assert date.today() == date(2026, 1, 1)
+        assert datetime.date.today() == date(2026, 1, 1)
+        assert time.time() == NEW_YEAR.timestamp()
+        assert time.time_ns() == int(NEW_YEAR.timestamp()) * 10**9
+
+
+def test_freezes_names_bound_with_from_imports_in_loaded_modules():
+    module = fresh_module(
+        "kit_tests_from_imports",
+        "from datetime import datetime, date\nfrom time import time as stamp\n",
+    )
+    try:
+        with frozen_time("2026-01-01T09:00:00Z"):
+            assert module.datetime.now(UTC) == NEW_YEAR
+            assert module.date.today() == date(2026, 1, 1)
+            assert module.stamp() == NEW_YEAR.timestamp()
+        assert module.datetime is REAL_DATETIME
+        assert module.stamp is REAL_TIME
+    finally:
+        del sys.modules["kit_tests_from_imports"]
+
+
+def test_modules_loaded_or_changed_since_an_earlier_freeze_are_frozen_too():
+    with frozen_time("2020-01-01"):
+        pass  # the scan is cached now
+    module = fresh_module("kit_tests_late", "import datetime\n")
+    try:
+        with frozen_time("2026-01-01T09:00:00Z"):
+            assert module.datetime.datetime.now(UTC) == NEW_YEAR
+        exec("from datetime import datetime as later", module.__dict__)
+        with frozen_time("2026-01-01T09:00:00Z"):
+            assert module.later.now(UTC) == NEW_YEAR
+        assert module.later is REAL_DATETIME
+    finally:
+        del sys.modules["kit_tests_late"]
+
+
+def test_modules_imported_inside_the_block_get_the_real_objects_back():
+    with frozen_time("2026-01-01"):
+        module = fresh_module("kit_tests_imported_inside", "from datetime import datetime\n")
+        assert module.datetime is freezegun.api.FakeDatetime
+    try:
+        assert module.datetime is REAL_DATETIME
+    finally:
+        del sys.modules["kit_tests_imported_inside"]
+
+
+def test_model_defaults_use_the_frozen_clock(db):
+    with frozen_time("2026-01-01T09:00:00Z"):
+        user = make_user()
+
+    user.refresh_from_db()
+    assert user.date_joined == NEW_YEAR
+
+
+def test_signed_tokens_expire_on_the_frozen_clock():
+    signer = signing.TimestampSigner(salt="kit-tests")
+    with frozen_time("2026-01-01T09:00:00Z") as clock:
+        token = signer.sign("invite")
+        clock.tick(timedelta(hours=47))
+        assert signer.unsign(token, max_age=timedelta(hours=48)) == "invite"
+        clock.tick(timedelta(hours=2))
+        with pytest.raises(signing.SignatureExpired):
+            signer.unsign(token, max_age=timedelta(hours=48))
+
+
+def test_sessions_expire_on_the_frozen_clock(db, client, settings):
+    with frozen_time("2026-01-01T09:00:00Z") as clock:
+        login_as(client)
+        assert client.get("/dashboard/").status_code == 200
+        clock.tick(timedelta(seconds=settings.SESSION_COOKIE_AGE + 1))
+        assert client.get("/dashboard/").status_code == 302
+
+
+def test_uuid1_and_pickling_work_under_the_frozen_clock():
+    with frozen_time("2026-01-01T09:00:00Z"):
+        assert uuid.uuid1() != uuid.uuid1()
+        assert pickle.loads(pickle.dumps(django_timezone.now())) == NEW_YEAR
+
+
+def test_async_code_does_not_hang_under_the_frozen_clock():
+    async def waits():
+        await asyncio.sleep(0)
+        await asyncio.sleep(0.001)
+        return await asyncio.wait_for(asyncio.sleep(0, result="done"), timeout=0.5)
+
+    with frozen_time("2026-01-01"):
+        assert asyncio.run(waits()) == "done"
+        assert django_timezone.now().year == 2026
+
+
+# What `when` may be
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "2026-01-01T09:00:00Z",
+        "2026-01-01T09:00:00+00:00",
+        "2026-01-01 10:00:00+01:00",
+        "2026-01-01T09:00",
+        datetime.datetime(2026, 1, 1, 9, 0),
+        datetime.datetime(2026, 1, 1, 4, 0, tzinfo=timezone(timedelta(hours=-5))),
+    ],
+)
+def test_when_is_a_datetime_or_an_iso_string_aware_ones_honoured(when):
+    with frozen_time(when) as clock:
+        assert django_timezone.now() == NEW_YEAR
+        assert clock.now() == NEW_YEAR
+
+
+@pytest.mark.parametrize("when", ["2026-01-01", date(2026, 1, 1)])
+def test_when_is_a_date(when):
+    with frozen_time(when):
+        assert django_timezone.now() == datetime.datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_a_string_that_is_no_date_is_refused_naming_it():
+    with pytest.raises(ValueError) as excinfo:
+        frozen_time("not a date")
+
+    assert str(excinfo.value) == (
+        "frozen_time() cannot read 'not a date' as a date or time. Pass a datetime, a date "
+        "or an ISO 8601 string such as '2026-01-31' or '2026-01-31T09:30:00+01:00'."
+    )
+
+
+def test_an_impossible_date_is_refused_with_the_reason():
+    with pytest.raises(ValueError) as excinfo:
+        frozen_time("2026-02-30")
+
+    assert str(excinfo.value) == (
+        "frozen_time() cannot read '2026-02-30' as a date or time (day is out of range for "
+        "month). Pass a datetime, a date or an ISO 8601 string such as '2026-01-31' or "
+        "'2026-01-31T09:30:00+01:00'."
+    )
+
+
+def test_other_types_are_refused():
+    with pytest.raises(TypeError) as excinfo:
+        frozen_time(1767258000)
+
+    assert str(excinfo.value) == (
+        "frozen_time() takes a datetime, a date or an ISO 8601 string, not int (1767258000)."
+    )
+
+
+# The clock
+
+
+def test_tick_moves_by_a_second_a_timedelta_or_a_number_of_seconds():
+    with frozen_time(NEW_YEAR) as clock:
+        clock.tick()
+        assert django_timezone.now() == NEW_YEAR + timedelta(seconds=1)
+        clock.tick(timedelta(days=14))
+        assert django_timezone.now() == NEW_YEAR + timedelta(days=14, seconds=1)
+        clock.tick(58.5)
+        assert django_timezone.now() == NEW_YEAR + timedelta(days=14, seconds=59.5)
+        assert clock.now() == django_timezone.now()
+
+
+def test_tick_refuses_anything_else():
+    with frozen_time(NEW_YEAR) as clock, pytest.raises(TypeError) as excinfo:
+        clock.tick("1 day")
+
+    assert str(excinfo.value) == (
+        "Clock.tick() takes a timedelta or a number of seconds, not str ('1 day')."
+    )
+
+
+def test_move_to_takes_what_frozen_time_takes():
+    with frozen_time(NEW_YEAR) as clock:
+        clock.move_to("2026-03-01")
+        assert django_timezone.now() == datetime.datetime(2026, 3, 1, tzinfo=UTC)
+        clock.move_to(datetime.datetime(2026, 3, 1, 12, 0, tzinfo=timezone(timedelta(hours=2))))
+        assert django_timezone.now() == datetime.datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+        with pytest.raises(ValueError, match=r"^Clock\.move_to\(\) cannot read 'soon'"):
+            clock.move_to("soon")
+
+
+def test_now_is_aware_in_utc_under_use_tz_and_naive_without(settings):
+    with frozen_time(NEW_YEAR) as clock:
+        assert clock.now() == NEW_YEAR
+        assert clock.now().tzinfo is UTC
+        settings.USE_TZ = False
+        assert clock.now() == datetime.datetime(2026, 1, 1, 9, 0)
+        assert clock.now() == django_timezone.now()
+
+
+def test_tick_true_lets_time_run_on_from_when():
+    with frozen_time(NEW_YEAR, tick=True) as clock:
+        first = django_timezone.now()
+        time.sleep(0.002)
+        second = django_timezone.now()
+        clock.tick(timedelta(days=1))
+        third = clock.now()
+
+    assert NEW_YEAR <= first < second < NEW_YEAR + timedelta(minutes=1)
+    assert third > NEW_YEAR + timedelta(days=1)
+
+
+def test_the_clock_is_importable_for_annotations():
+    with frozen_time(NEW_YEAR) as clock:
+        assert isinstance(clock, Clock)
+        assert repr(clock) == "<Clock 2026-01-01T09:00:00Z>"
+
+
+# Restoring the world, nesting, decorators
+
+
+def test_the_real_clock_is_back_after_the_block_and_after_an_exception():
+    with frozen_time(NEW_YEAR):
+        pass
+    assert_real_clock()
+
+    with pytest.raises(ZeroDivisionError), frozen_time(NEW_YEAR):
+        raise ZeroDivisionError
+    assert_real_clock()
+
+
+def test_blocks_nest_and_the_outer_clock_comes_back():
+    with frozen_time(NEW_YEAR) as outer:
+        with frozen_time("2030-06-01"):
+            assert django_timezone.now().year == 2030
+        assert django_timezone.now() == NEW_YEAR
+        outer.tick(5)
+        assert django_timezone.now() == NEW_YEAR + timedelta(seconds=5)
+    assert_real_clock()
+
+
+def test_the_same_instance_can_be_entered_again_while_active():
+    frozen = frozen_time(NEW_YEAR)
+    with frozen as outer, frozen as inner:
+        inner.tick(10)
+        assert django_timezone.now() == NEW_YEAR + timedelta(seconds=10)
+        assert outer.now() == NEW_YEAR
+    assert_real_clock()
+
+
+def test_nests_with_plain_freezegun_both_ways():
+    with freezegun.freeze_time("2030-06-01"):
+        with frozen_time(NEW_YEAR):
+            assert django_timezone.now() == NEW_YEAR
+        assert django_timezone.now().year == 2030
+    assert_real_clock()
+
+    with frozen_time(NEW_YEAR):
+        with freezegun.freeze_time("2030-06-01"):
+            assert django_timezone.now().year == 2030
+        assert django_timezone.now() == NEW_YEAR
+    assert_real_clock()
+
+
+def test_function_decorator_with_the_clock_as_a_keyword_argument():
+    @frozen_time(NEW_YEAR, kwarg_name="clock")
+    def check(clock):
+        clock.tick(1)
+        return django_timezone.now()
+
+    assert check() == NEW_YEAR + timedelta(seconds=1)
+    assert check() == NEW_YEAR + timedelta(seconds=1)
+    assert_real_clock()
+
+
+def test_async_function_decorator():
+    @frozen_time(NEW_YEAR)
+    async def check():
+        await asyncio.sleep(0.001)
+        return django_timezone.now()
+
+    assert asyncio.run(check()) == NEW_YEAR
+    assert_real_clock()
+
+
+@frozen_time("2026-01-01T09:00:00Z", attr_name="clock")
+class FrozenClassTests(IntegrationTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.member = cls.make_user()
+
+    def test_set_up_test_data_ran_on_the_frozen_clock(self):
+        assert self.member.date_joined == NEW_YEAR
+
+    def test_each_test_starts_at_when_a(self):
+        assert django_timezone.now() == NEW_YEAR
+        self.clock.tick(timedelta(days=1))
+
+    def test_each_test_starts_at_when_b(self):
+        assert django_timezone.now() == NEW_YEAR
+        self.clock.tick(timedelta(days=1))
+
+
+def test_the_class_decorator_restored_the_clock():
+    assert_real_clock()
+
+
+class KitMethodTests(IntegrationTestCase):
+    def test_self_frozen_time(self):
+        with self.frozen_time("2026-01-01T09:00:00Z", tick=False) as clock:
+            user = self.login_as()
+            clock.tick(timedelta(days=1))
+            assert self.client.get("/dashboard/").status_code == 200
+        assert user.date_joined == NEW_YEAR
+        assert_real_clock()
+
+
+class FrozenInSetUpTests(IntegrationTestCase):
+    def setUp(self):
+        frozen = self.frozen_time(NEW_YEAR)
+        self.clock = frozen.__enter__()
+        self.addCleanup(frozen.__exit__, None, None, None)
+
+    def test_frozen_from_set_up(self):
+        assert django_timezone.now() == NEW_YEAR
+        self.clock.tick(60)
+        assert django_timezone.now() == NEW_YEAR + timedelta(minutes=1)
