@@ -19,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django_integration_kit import browser
 from django_integration_kit._defaults import FAST_HASHER
 from django_integration_kit.browser import BrowserTestCase, find_browser
+from django_integration_kit.forms import parse_forms
 
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
@@ -313,6 +314,42 @@ class BrowserFlowsTest(BrowserTestCase):
 
         assert self._session_user_id() is None
         self.assert_login_required("dashboard")
+
+    def test_logout_without_a_logout_view_drops_the_session_cookie(self):
+        self.login_as()
+
+        with mock.patch.object(type(self), "logout_url", None, create=True):
+            self.logout()
+
+        assert self._session_user_id() is None
+
+    def test_fields_of_every_kind_are_typed_into_the_page(self):
+        self.visit("contact")
+        [form] = [
+            f for f in parse_forms(self.page.content(), "/contact/") if f.label == "#contact"
+        ]
+        node = self.page.locator("#contact")
+        values = {
+            "name": "Ana",
+            "topic": "sales",
+            "subscribe": True,
+            "source": "kit",
+            "body": "Hi",
+        }
+
+        for name, value in values.items():
+            self._type(node, form, name, value)
+
+        assert [node.locator(f"[name={name}]").input_value() for name in values] == [
+            "Ana",
+            "sales",
+            "yes",
+            "kit",
+            "Hi",
+        ]
+        assert node.locator("[name=subscribe]").is_checked()
+        self._type(node, form, "subscribe", False)
+        assert not node.locator("[name=subscribe]").is_checked()
 
     def test_assert_login_required_passes_for_a_protected_page(self):
         self.assert_login_required("dashboard")
