@@ -481,39 +481,10 @@ class BrowserTestCase(StaticLiveServerTestCase):
         owner = type(self)
         opened = self._open(resolve_url(url or conf.get_setting("SIGNUP_URL", owner)), "signup")
         form, node = self._password_form(opened, "signup", password_count=2)
-        # The same choice of values as flows.signup, so both sign up the same way.
-        configured = [
-            n for n in conf.get_setting("SIGNUP_PASSWORD_FIELDS", owner) if n in form.types
-        ]
-        password_fields = list(dict.fromkeys([*configured, *form.password_fields]))
-        given = [fields[name] for name in password_fields if fields.get(name)]
-        raw_password = str(
-            fields.pop("password", None) or (given[0] if given else flows._strong_password())
-        )
-        data = dict(fields)
-        for name in password_fields:
-            data.setdefault(name, raw_password)
-        for name in form.required:
-            if name not in data and not any(form.values.get(name, [])):
-                data[name] = flows._unique_value(form, name)
+        data, raw_password = flows.signup_data(form, fields, owner)
         payload = fill(form, data)
         _, hops = self._fill_and_submit(node, form, data, "signup", [raw_password])
-        if not flows._succeeded(hops[-1]):
-            flows._fail("signup", [opened, *hops], payload, [raw_password])
-        user = flows._find_created_user(payload)
-        if user is None:
-            raise AssertionError(
-                _report.describe(
-                    "signup() submitted the form successfully, but no user with the submitted "
-                    "username or email exists afterwards.",
-                    [exchange_of(hop) for hop in (opened, *hops)],
-                    hops[-1],
-                    dict(payload),
-                    [raw_password],
-                )
-            )
-        user.raw_password = raw_password
-        return user
+        return flows.signed_up_user([opened, *hops], payload, raw_password)
 
     def login(self, username: str, password: str, *, url: str | None = None) -> Response:
         """Log in by typing into the project's login form in the browser; return the response

@@ -147,27 +147,43 @@ def _signup(client: Any, owner: object, url: str | None, fields: dict[str, Any])
     path = resolve_url(url or conf.get_setting("SIGNUP_URL", owner))
     page = yield from _get_page(path, "signup")
     form = _password_form(page, path, "signup", password_count=2)
+    data, raw_password = signup_data(form, fields, owner)
+    payload = fill(form, data)
+    response = yield send(form, payload)
+    return signed_up_user([page, response], payload, raw_password)
+
+
+def signup_data(
+    form: HtmlForm, fields: dict[str, Any], owner: object
+) -> tuple[dict[str, Any], str]:
+    """What signup types into ``form``, and the raw password: the given fields, the password in
+    every password field, and unique values for the required fields left out."""
     configured = [n for n in conf.get_setting("SIGNUP_PASSWORD_FIELDS", owner) if n in form.types]
     password_fields = list(dict.fromkeys([*configured, *form.password_fields]))
     given = [fields[name] for name in password_fields if fields.get(name)]
-    raw_password = str(fields.pop("password", None) or (given[0] if given else _strong_password()))
     data = dict(fields)
+    raw_password = str(data.pop("password", None) or (given[0] if given else _strong_password()))
     for name in password_fields:
         data.setdefault(name, raw_password)
     for name in form.required:
         if name not in data and not any(form.values.get(name, [])):
             data[name] = _unique_value(form, name)
-    payload = fill(form, data)
-    response = yield send(form, payload)
+    return data, raw_password
+
+
+def signed_up_user(responses: list[Any], payload: Mapping[str, Any], raw_password: str) -> Any:
+    """The user a signup submission created, with ``raw_password``; fails with the story of
+    ``responses`` when the submission failed or made no user."""
+    response = responses[-1]
     if not _succeeded(response):
-        _fail("signup", [page, response], payload, [raw_password])
+        _fail("signup", responses, payload, [raw_password])
     user = _find_created_user(payload)
     if user is None:
         raise AssertionError(
             _report.describe(
                 "signup() submitted the form successfully, but no user with the submitted "
                 "username or email exists afterwards.",
-                [exchange_of(page), exchange_of(response)],
+                [exchange_of(r) for r in responses],
                 response,
                 dict(payload),
                 [raw_password],
