@@ -8,6 +8,7 @@ skips (exit 0, saying so) where none does, as on a laptop without that database.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -16,6 +17,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVERS = {"postgres": ("PostgreSQL", 5432), "mariadb": ("MariaDB", 3306)}
+# Installed only once a server answers: mysqlclient compiles against MariaDB's headers, which a
+# laptop without MariaDB need not have.
+DRIVERS = {
+    "postgres": ("psycopg", "psycopg[binary]>=3.1"),
+    "mariadb": ("MySQLdb", "mysqlclient>=2.2"),
+}
 
 
 def _server_answers(host: str, port: int) -> bool:
@@ -24,6 +31,14 @@ def _server_answers(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def _install_driver(module: str, requirement: str) -> None:
+    if importlib.util.find_spec(module) is None:
+        python = sys.executable
+        subprocess.run(
+            [python, "-m", "uv", "pip", "install", "-q", "-p", python, requirement], check=True
+        )
 
 
 def main(extra: list[str]) -> int:
