@@ -322,8 +322,20 @@ def _assert_login_required(
             "assert_login_required() needs an anonymous client, but this one is logged in; "
             "call logout(client) first or use a fresh client."
         )
-    login_url = _login_path(owner)
     response = yield Request(method.lower(), path)
+    check_login_redirect(response, [response], _login_path(owner), path, method, status)
+
+
+def check_login_redirect(
+    response: Any,
+    responses: list[Any],
+    login_url: str,
+    path: str,
+    method: str = "get",
+    status: int | None = None,
+) -> None:
+    """``response`` (to an anonymous request for ``path``) redirects to ``login_url`` with
+    ``?next=``, or answers ``status``; else fail with the story of ``responses``."""
     location = response.headers.get("Location", "") if 300 <= response.status_code < 400 else ""
     if location and _is_login_redirect(location, login_url, path):
         return
@@ -337,8 +349,8 @@ def _assert_login_required(
             f"{method.upper()} {path} is not login-protected: it answered {response.status_code}"
             + (f" -> {location}" if location else "")
             + f", expected {expected}.",
-            [exchange_of(response)],
-            response,
+            [exchange_of(r) for r in responses],
+            responses[-1],
         )
     )
 
