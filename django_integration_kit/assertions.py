@@ -20,7 +20,8 @@ __all__ = ["assert_max_queries", "assert_message", "submit_form"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_STRING = re.compile(r"'(?:[^']|'')*'")
+# SQLite and PostgreSQL double a quote inside a literal, MySQL/MariaDB escape it with "\\".
+_STRING = re.compile(r"'(?:[^'\\]|''|\\.)*'")
 _NUMBER = re.compile(r"(?<![\w$.])-?\d+(?:\.\d+)?(?![\w$])")
 _IN_LIST = re.compile(r"\bIN \(\s*\?(?:\s*,\s*\?)*\s*\)", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")

@@ -76,7 +76,7 @@ def test_assert_max_queries_fails_listing_every_query_and_marking_an_n_plus_one(
     with pytest.raises(AssertionError) as excinfo, assert_max_queries(2):
         run_sql(
             *[(CATEGORY_BY_ID, [number]) for number in (1, 2, 3)],
-            ("SELECT name FROM catalog_category WHERE slug = %s", ["it's"]),
+            ("SELECT name FROM catalog_category WHERE slug = %s", ["tools"]),
             ("SELECT COUNT(*) FROM catalog_product WHERE id IN (%s, %s)", [1, 2]),
         )
 
@@ -85,13 +85,25 @@ def test_assert_max_queries_fails_listing_every_query_and_marking_an_n_plus_one(
         "  1. SELECT name FROM catalog_category WHERE id = 1  [repeated 3x: likely N+1]\n"
         "  2. SELECT name FROM catalog_category WHERE id = 2  [repeated 3x: likely N+1]\n"
         "  3. SELECT name FROM catalog_category WHERE id = 3  [repeated 3x: likely N+1]\n"
-        "  4. SELECT name FROM catalog_category WHERE slug = 'it''s'\n"
+        "  4. SELECT name FROM catalog_category WHERE slug = 'tools'\n"
         "  5. SELECT COUNT(*) FROM catalog_product WHERE id IN (1, 2)\n"
         "Likely N+1: queries 1-3 run the same SQL with other values: "
         "SELECT name FROM catalog_category WHERE id = ?\n"
         "Load the related rows up front with select_related() or prefetch_related() "
         "(or bulk_create()/update() for writes), or raise the limit if the queries are intended."
     )
+
+
+def test_quoted_values_with_quotes_inside_have_one_shape_on_every_backend():
+    from django_integration_kit.assertions import _sql_shape
+
+    shapes = {
+        _sql_shape("SELECT 1 FROM t WHERE slug = 'it''s' AND id = 1"),
+        _sql_shape("SELECT 1 FROM t WHERE slug = 'it\\'s' AND id = 2"),
+        _sql_shape("SELECT 1 FROM t WHERE slug = 'plain' AND id = 3"),
+    }
+
+    assert shapes == {"SELECT ? FROM t WHERE slug = ? AND id = ?"}
 
 
 def test_without_repeats_the_message_says_what_limit_would_pass():
