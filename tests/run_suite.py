@@ -51,6 +51,7 @@ def main(extra: list[str]) -> int:
             print(f"SKIPPED: no {name} server answers at {host}:{port} (KIT_DB={database}).")
             print("Start one, or point KIT_DB_HOST/KIT_DB_PORT at it, to run this env.")
             return 0
+        _install_driver(*DRIVERS[database])
     python = sys.executable
     commands = [
         [python, "-m", "pytest", "-q", *extra],
