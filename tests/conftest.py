@@ -4,12 +4,15 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-# tests/emailsite runs against another site (an email user model); it needs its own settings
-# module, so each half of the suite only collects the tests written for its settings.
-if os.environ.get("DJANGO_SETTINGS_MODULE") == "config.settings_emailsite":
-    collect_ignore_glob = ["test_*.py"]
+# tests/emailsite and tests/allauth_site run against other sites (an email user model,
+# django-allauth); each needs its own settings module, so each run of the suite only collects
+# the tests written for its settings.
+_SITES = {"config.settings_emailsite": "emailsite", "config.settings_allauth": "allauth_site"}
+_site = _SITES.get(os.environ.get("DJANGO_SETTINGS_MODULE", ""))
+if _site is not None:
+    collect_ignore_glob = ["test_*.py", *(f"{s}/*" for s in _SITES.values() if s != _site)]
 else:
-    collect_ignore = ["emailsite"]
+    collect_ignore = list(_SITES.values())
 
 
 @pytest.fixture

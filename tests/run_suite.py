@@ -56,6 +56,7 @@ def main(extra: list[str]) -> int:
     commands = [
         [python, "-m", "pytest", "-q", *extra],
         [python, "-m", "pytest", "-q", "--ds=config.settings_emailsite", "tests/emailsite"],
+        [python, "-m", "pytest", "-q", "--ds=config.settings_allauth", "tests/allauth_site"],
         [python, "testproject/manage.py", "test", "--noinput"],
     ]
     for command in commands:
