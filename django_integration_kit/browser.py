@@ -436,7 +436,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
     def _cookie(self, name: str) -> str | None:
         for cookie in self.context.cookies(self.live_server_url):
             if cookie.get("name") == name and cookie.get("value"):
-                return cookie.get("value")
+                return str(cookie.get("value"))
         return None
 
     def _session_user_id(self) -> str | None:
