@@ -25,15 +25,19 @@ class KitMethods:
         return resolve_url(target, *args, **kwargs)
 
     def signup(self, *, url: str | None = None, **fields: Any) -> Any:
+        """:func:`~django_integration_kit.signup` with this client: the new user."""
         return flows.signup(self.client, url=url, **fields)
 
     def login(self, username: str, password: str, *, url: str | None = None) -> Any:
+        """:func:`~django_integration_kit.login` with this client: the submission's response."""
         return flows.login(self.client, username, password, url=url)
 
     def login_as(self, user: Any = None, **user_fields: Any) -> Any:
+        """:func:`~django_integration_kit.login_as` with this client: the user."""
         return flows.login_as(self.client, user, **user_fields)
 
     def logout(self) -> None:
+        """:func:`~django_integration_kit.logout` with this client."""
         flows.logout(self.client)
 
     def assert_login_required(
@@ -44,11 +48,14 @@ class KitMethods:
         status: int | None = None,
         **kwargs: Any,
     ) -> None:
+        """:func:`~django_integration_kit.assert_login_required` with this client."""
         flows.assert_login_required(
             self.client, target, *args, method=method, status=status, **kwargs
         )
 
     def submit_form(self, response: Any = None, selector: str | None = None, **data: Any) -> Any:
+        """:func:`~django_integration_kit.submit_form` with this client; ``response`` defaults
+        to :attr:`last_response`."""
         return forms.submit_form(self.client, response, selector, **data)
 
     # The builders need no client; static, so setUpTestData can call cls.make_user() too.
@@ -61,21 +68,26 @@ class KitMethods:
     def assert_max_queries(
         self, n: int, *, using: str = "default"
     ) -> assertions.assert_max_queries:
+        """:func:`~django_integration_kit.assert_max_queries`."""
         return assertions.assert_max_queries(n, using=using)
 
     def assert_message(self, response: Any, text: str, level: int | str | None = None) -> None:
+        """:func:`~django_integration_kit.assert_message`."""
         assertions.assert_message(response, text, level=level)
 
     def capture_emails(self) -> mail.capture_emails:
+        """:func:`~django_integration_kit.capture_emails`."""
         return mail.capture_emails()
 
     # Static, so setUpTestData can freeze the clock or mock an API too.
     @staticmethod
     def mock_http(*, strict: bool = True) -> http.mock_http:
+        """:func:`~django_integration_kit.mock_http`."""
         return http.mock_http(strict=strict)
 
     @staticmethod
     def frozen_time(when: clock.When, *, tick: bool = False) -> clock.frozen_time:
+        """:func:`~django_integration_kit.frozen_time`."""
         return clock.frozen_time(when, tick=tick)
 
 
