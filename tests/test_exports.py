@@ -19,3 +19,18 @@ def test_the_contract_names_are_exported():
     }  # fmt: skip
 
     assert contract <= set(django_integration_kit.__all__)
+
+
+def test_the_package_imports_without_django_settings():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    code = (
+        "import django_integration_kit, django_integration_kit.pytest_plugin\n"
+        "from django.conf import settings\n"
+        "assert not settings.configured\n"
+    )
+
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
