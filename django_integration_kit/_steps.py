@@ -55,30 +55,37 @@ def _advance(steps: Steps[T], value: Any) -> tuple[bool, Any]:
 
 
 def run_sync(client: Any, steps: Steps[T]) -> T:
-    done, step = _advance(steps, None)
-    while not done:
-        if isinstance(step, ClientCall):
-            value = getattr(client, step.name)(*step.args)
-        else:
-            args, kwargs = _request_args(step)
-            value = getattr(client, step.method)(*args, **kwargs)
-        done, step = _advance(steps, value)
-    return step  # type: ignore[no-any-return]
+    try:
+        done, step = _advance(steps, None)
+        while not done:
+            if isinstance(step, ClientCall):
+                value = getattr(client, step.name)(*step.args)
+            else:
+                args, kwargs = _request_args(step)
+                value = getattr(client, step.method)(*args, **kwargs)
+            done, step = _advance(steps, value)
+        return step  # type: ignore[no-any-return]
+    finally:
+        # A request that raised leaves the flow suspended; closing it runs its cleanups now.
+        steps.close()
 
 
 async def run_async(client: Any, steps: Steps[T]) -> T:
     from asgiref.sync import sync_to_async
 
     advance = sync_to_async(_advance)
-    done, step = await advance(steps, None)
-    while not done:
-        if isinstance(step, ClientCall):
-            value = await getattr(client, f"a{step.name}")(*step.args)
-        else:
-            args, kwargs = _request_args(step)
-            value = await getattr(client, step.method)(*args, **kwargs)
-        done, step = await advance(steps, value)
-    return step  # type: ignore[no-any-return]
+    try:
+        done, step = await advance(steps, None)
+        while not done:
+            if isinstance(step, ClientCall):
+                value = await getattr(client, f"a{step.name}")(*step.args)
+            else:
+                args, kwargs = _request_args(step)
+                value = await getattr(client, step.method)(*args, **kwargs)
+            done, step = await advance(steps, value)
+        return step  # type: ignore[no-any-return]
+    finally:
+        steps.close()
 
 
 def run(client: Any, make_steps: Callable[[], Steps[T]]) -> Any:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -118,6 +119,16 @@ def _logged_in_user_id(client: Any) -> str | None:
     return None if user_id is None else str(user_id)
 
 
+def _session_user_id(response: Any) -> object | None:
+    """The user id in the session of the request ``response`` answered: already loaded, so
+    reading it costs no query, unlike reading the client's session."""
+    from django.contrib.auth import SESSION_KEY
+
+    request = getattr(response, "wsgi_request", None) or getattr(response, "asgi_request", None)
+    session = getattr(request, "session", None)
+    return None if session is None else session.get(SESSION_KEY)
+
+
 def _find_created_user(payload: Mapping[str, Any]) -> Any:
     from django.contrib.auth import get_user_model
 
@@ -149,8 +160,29 @@ def _signup(client: Any, owner: object, url: str | None, fields: dict[str, Any])
     form = _password_form(page, path, "signup", password_count=2)
     data, raw_password = signup_data(form, fields, owner)
     payload = fill(form, data)
-    response = yield send(form, payload)
-    return signed_up_user([page, response], payload, raw_password)
+    with _created_users() as created:
+        response = yield send(form, payload)
+    return signed_up_user([page, response], payload, raw_password, created)
+
+
+@contextmanager
+def _created_users() -> Iterator[list[Any]]:
+    """Collect the users created inside the block, so signup need not query for its user."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import post_save
+
+    users: list[Any] = []
+
+    def collect(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+        if created:
+            users.append(instance)
+
+    user_model = get_user_model()
+    post_save.connect(collect, sender=user_model, weak=False, dispatch_uid=id(users))
+    try:
+        yield users
+    finally:
+        post_save.disconnect(sender=user_model, dispatch_uid=id(users))
 
 
 def signup_data(
@@ -171,13 +203,19 @@ def signup_data(
     return data, raw_password
 
 
-def signed_up_user(responses: list[Any], payload: Mapping[str, Any], raw_password: str) -> Any:
-    """The user a signup submission created, with ``raw_password``; fails with the story of
-    ``responses`` when the submission failed or made no user."""
+def signed_up_user(
+    responses: list[Any],
+    payload: Mapping[str, Any],
+    raw_password: str,
+    created: list[Any] | None = None,
+) -> Any:
+    """The user a signup submission created (the last of ``created``, else looked up), with
+    ``raw_password``; fails with the story of ``responses`` when the submission failed or made
+    no user."""
     response = responses[-1]
     if not _succeeded(response):
         _fail("signup", responses, payload, [raw_password])
-    user = _find_created_user(payload)
+    user = created[-1] if created else _find_created_user(payload)
     if user is None:
         raise AssertionError(
             _report.describe(
@@ -227,7 +265,7 @@ def _login(
     response = yield send(form, payload)
     if not _succeeded(response):
         _fail("login", [page, response], payload, [password])
-    if _logged_in_user_id(client) is None and _uses_sessions():
+    if _session_user_id(response) is None and _uses_sessions():
         raise AssertionError(
             _report.describe(
                 "login() submitted the form and got no error, but the client is not logged in "
@@ -285,7 +323,7 @@ def _logout(client: Any, owner: object) -> Steps[None]:
     token = client.cookies.get(settings.CSRF_COOKIE_NAME)
     headers = {"X-CSRFToken": token.value} if token is not None else {}
     response = yield Request("post", path, headers=headers)
-    if response.status_code >= 400 or _logged_in_user_id(client) is not None:
+    if response.status_code >= 400 or _session_user_id(response) is not None:
         state = "answered" if response.status_code >= 400 else "left the client logged in after"
         raise AssertionError(
             _report.describe(

@@ -148,6 +148,10 @@ def choose_form(
 
 
 def _select(forms: list[HtmlForm], where: str, selector: str, html: str | bytes) -> HtmlForm:
+    # A selector that is a form's label ("#signup") needs no second parse of the page.
+    labelled = [form for form in forms if form.label == selector]
+    if len(labelled) == 1:
+        return labelled[0]
     tree = LexborHTMLParser(html)
     all_nodes = tree.css("form")
     wanted = []

@@ -298,3 +298,14 @@ class ConfiguredFlowTests(IntegrationTestCase):
         response = self.login(user.username, user.raw_password)
 
         self.assertRedirects(response, reverse("dashboard"))
+
+
+def test_signup_leaves_no_signal_receiver_behind(plain):
+    from django.db.models.signals import post_save
+
+    before = len(post_save.receivers)
+    signup(plain)
+    with pytest.raises(AssertionError):
+        signup(plain, username="x", password="short")
+
+    assert len(post_save.receivers) == before
