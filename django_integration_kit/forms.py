@@ -56,8 +56,7 @@ def parse_forms(html: str | bytes, base_path: str = "/") -> list[HtmlForm]:
     return [_read_form(node, index, len(nodes), base_path) for index, node in enumerate(nodes)]
 
 
-def _label(node: LexborNode, index: int, count: int) -> str:
-    attrs = node.attributes
+def _label(attrs: dict[str, str | None], index: int, count: int) -> str:
     if attrs.get("id"):
         return f"#{attrs['id']}"
     if attrs.get("name"):
@@ -74,7 +73,7 @@ def _read_form(node: LexborNode, index: int, count: int, base_path: str) -> Html
     parts = urlsplit(absolute)
     path = parts.path + (f"?{parts.query}" if parts.query else "") if parts.scheme else absolute
     form = HtmlForm(
-        label=_label(node, index, count),
+        label=_label(attrs, index, count),
         action=path,
         method=(attrs.get("method") or "get").lower(),
         enctype=(attrs.get("enctype") or "application/x-www-form-urlencoded").lower(),
@@ -101,17 +100,16 @@ def _read_control(form: HtmlForm, control: LexborNode) -> None:
     if "disabled" in attrs or kind in _BUTTON_TYPES:
         return
     if kind == "select":
-        options = [
-            (o.attributes.get("value") or o.text(strip=True)) for o in control.css("option")
-        ]
-        form.options[name] = [value or "" for value in options]
-        chosen = [
-            (o.attributes.get("value") or o.text(strip=True)) or ""
-            for o in control.css("option")
-            if "selected" in o.attributes
-        ]
+        options, chosen = [], []
+        for option in control.css("option"):
+            option_attrs = option.attributes
+            value = option_attrs.get("value") or option.text(strip=True) or ""
+            options.append(value)
+            if "selected" in option_attrs:
+                chosen.append(value)
+        form.options[name] = options
         if not chosen and options and "multiple" not in attrs:
-            chosen = [options[0] or ""]
+            chosen = [options[0]]
         form.values.setdefault(name, []).extend(chosen)
     elif kind in ("checkbox", "radio"):
         value = attrs.get("value") or "on"
@@ -251,9 +249,10 @@ def _one_request(request: Request) -> Steps[Any]:
 
 
 def _submission(response: Any, selector: str | None, data: Mapping[str, Any]) -> Request:
-    where = f"{exchange_of(response).method} {page_path(response)}"
+    exchange = exchange_of(response)
+    where = f"{exchange.method} {exchange.path}"
     html = response.content
-    forms = parse_forms(html, page_path(response))
+    forms = parse_forms(html, exchange.path)
     if selector is None and len(forms) > 1:
         forms = _forms_for(forms, data, where)
     form = choose_form(forms, where, selector, html)
