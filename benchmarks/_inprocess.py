@@ -16,9 +16,9 @@ from typing import Any
 
 import freezegun
 import time_machine
+from _setup import in_rollback
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.test import Client, override_settings
 from django_webtest import DjangoTestApp
 from test_plus.test import TestCase as TestPlusCase
@@ -54,24 +54,6 @@ class Scenario:
     notes: list[str] = field(default_factory=list)
     database: bool = True
     baseline: str = "best raw"
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _in_rollback(func: Callable[[], None]) -> Callable[[], None]:
-    """Run ``func`` in a transaction that is rolled back, as each test of a TestCase is."""
-
-    def run() -> None:
-        try:
-            with transaction.atomic():
-                func()
-                raise _Rollback
-        except _Rollback:
-            pass
-
-    return run
 
 
 def _name(prefix: str) -> str:
@@ -399,5 +381,5 @@ def with_rollback(scenario: Scenario) -> Scenario:
     if scenario.database:
         for contender in scenario.contenders:
             if contender.op is not None:
-                contender.op = _in_rollback(contender.op)
+                contender.op = in_rollback(contender.op)
     return scenario

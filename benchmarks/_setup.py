@@ -52,3 +52,23 @@ def row(label: str, kit: float, raw: float, goal: float) -> str:
         f"| {label} | {kit * 1e3:.3f} ms | {raw * 1e3:.3f} ms | {ratio:.2f}x | "
         f"<= {goal:.2f}x | {verdict} |"
     )
+
+
+class _Rollback(Exception):
+    pass
+
+
+def in_rollback(func: Callable[[], None]) -> Callable[[], None]:
+    """Run ``func`` in a transaction that is rolled back, as each test of a TestCase is."""
+
+    def run() -> None:
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                func()
+                raise _Rollback
+        except _Rollback:
+            pass
+
+    return run

@@ -10,13 +10,12 @@ import itertools
 import platform
 import time
 
-from _setup import interleave, row, setup_django
+from _setup import in_rollback, interleave, row, setup_django
 
 setup_django()
 
 import django  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
-from django.db import transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
 from django_integration_kit import KitClient, login, login_as, make_user, signup  # noqa: E402
@@ -25,22 +24,6 @@ from django_integration_kit.forms import submit_form  # noqa: E402
 
 MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 names = itertools.count()
-
-
-class _Rollback(Exception):
-    pass
-
-
-def in_rollback(func):
-    def run():
-        try:
-            with transaction.atomic():
-                func()
-                raise _Rollback
-        except _Rollback:
-            pass
-
-    return run
 
 
 def main() -> None:

@@ -493,15 +493,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
         path = resolve_url(url) if url else flows._login_path(owner)
         opened = self._open(path, "login")
         form, node = self._password_form(opened, "login", password_count=1)
-        username_field, password_field = conf.get_setting("LOGIN_FIELDS", owner)
-        for name in (username_field, password_field):
-            if name not in form.types:
-                raise AssertionError(
-                    f"The login form {form.describe()} has no field {name!r}; its fields are: "
-                    f"{', '.join(form.names)}. Set INTEGRATION_KIT['LOGIN_FIELDS'] (or "
-                    "login_fields on the test class) to the form's username and password names."
-                )
-        data = {username_field: username, password_field: password}
+        data = flows.login_data(form, username, password, owner)
         payload = fill(form, data)
         response, hops = self._fill_and_submit(node, form, data, "login", [password])
         if not flows._succeeded(hops[-1]):

@@ -253,15 +253,7 @@ def _login(
     path = resolve_url(url) if url else _login_path(owner)
     page = yield from _get_page(path, "login")
     form = _password_form(page, path, "login", password_count=1)
-    username_field, password_field = conf.get_setting("LOGIN_FIELDS", owner)
-    for name in (username_field, password_field):
-        if name not in form.types:
-            raise AssertionError(
-                f"The login form {form.describe()} has no field {name!r}; its fields are: "
-                f"{', '.join(form.names)}. Set INTEGRATION_KIT['LOGIN_FIELDS'] (or "
-                "login_fields on the test class) to the form's username and password names."
-            )
-    payload = fill(form, {username_field: username, password_field: password})
+    payload = fill(form, login_data(form, username, password, owner))
     response = yield send(form, payload)
     if not _succeeded(response):
         _fail("login", [page, response], payload, [password])
@@ -277,6 +269,20 @@ def _login(
             )
         )
     return response
+
+
+def login_data(form: HtmlForm, username: str, password: str, owner: object) -> dict[str, str]:
+    """What login types into ``form``: the credentials under the ``LOGIN_FIELDS`` names,
+    which must be fields of the form."""
+    username_field, password_field = conf.get_setting("LOGIN_FIELDS", owner)
+    for name in (username_field, password_field):
+        if name not in form.types:
+            raise AssertionError(
+                f"The login form {form.describe()} has no field {name!r}; its fields are: "
+                f"{', '.join(form.names)}. Set INTEGRATION_KIT['LOGIN_FIELDS'] (or "
+                "login_fields on the test class) to the form's username and password names."
+            )
+    return {username_field: username, password_field: password}
 
 
 def _uses_sessions() -> bool:
