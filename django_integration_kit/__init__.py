@@ -11,19 +11,26 @@ from django_integration_kit.flows import (
     signup,
 )
 from django_integration_kit.kit import Kit
-from django_integration_kit.services.http import mock_http
+from django_integration_kit.services.http import UnmatchedRequestError, mock_http
 from django_integration_kit.services.mail import Outbox, capture_emails
-from django_integration_kit.services.network import allow_network, block_network
-from django_integration_kit.services.time import frozen_time
+from django_integration_kit.services.network import (
+    NetworkBlockedError,
+    allow_network,
+    block_network,
+)
+from django_integration_kit.services.time import Clock, frozen_time
 from django_integration_kit.testcases import IntegrationTestCase, IntegrationTransactionTestCase
 
 __all__ = [
     "AsyncKitClient",
+    "Clock",
     "IntegrationTestCase",
     "IntegrationTransactionTestCase",
     "Kit",
     "KitClient",
+    "NetworkBlockedError",
     "Outbox",
+    "UnmatchedRequestError",
     "allow_network",
     "assert_login_required",
     "assert_max_queries",
