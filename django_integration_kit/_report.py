@@ -8,7 +8,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from django_integration_kit.client import Exchange, exchange_of
+from django_integration_kit.client import Exchange
 
 MASK = "********"
 EXCERPT_CHARS = 600
@@ -116,8 +116,3 @@ def describe(
     if response is not None:
         lines.append(f"Page text: {page_text(response)!r}")
     return mask("\n".join(lines), secrets)
-
-
-def exchanges_since(client: Any, responses: Sequence[Any]) -> list[Exchange]:
-    """The exchanges a flow made, read from its own responses."""
-    return [exchange_of(response) for response in responses]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from django_integration_kit import _report
 from django_integration_kit._steps import Request, Steps, run
 from django_integration_kit.client import exchange_of
 
@@ -270,10 +269,3 @@ def _forms_for(forms: list[HtmlForm], data: Mapping[str, Any], where: str) -> li
         )
     posting = [form for form in fitting if form.method == "post"]
     return posting if len(posting) == 1 else fitting
-
-
-def iter_secret_values(form: HtmlForm, payload: Mapping[str, Any]) -> Iterable[str]:
-    """Values of ``payload`` that must never appear in a message."""
-    for name, value in payload.items():
-        if form.types.get(name) == "password" or _report.is_secret_name(name):
-            yield from (value if isinstance(value, list) else [value])
