@@ -8,7 +8,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from django_integration_kit.client import Exchange
+from django_integration_kit.client import Exchange, exchange_of
 
 MASK = "********"
 EXCERPT_CHARS = 600
@@ -116,3 +116,22 @@ def describe(
     if response is not None:
         lines.append(f"Page text: {page_text(response)!r}")
     return mask("\n".join(lines), secrets)
+
+
+def hops(responses: Iterable[Any]) -> list[Any]:
+    """Every answer behind ``responses``, in order: a browser's answer carries the redirects it
+    followed as ``kit_hops``; a test client's answer is one hop."""
+    return [
+        hop for response in responses for hop in getattr(response, "kit_hops", None) or [response]
+    ]
+
+
+def story(
+    title: str,
+    responses: Sequence[Any],
+    submitted: dict[str, Any] | None = None,
+    secrets: Iterable[str] = (),
+) -> str:
+    """:func:`describe` for the answers a flow got: every hop, and the page it ended on."""
+    answers = hops(responses)
+    return describe(title, [exchange_of(r) for r in answers], answers[-1], submitted, secrets)

@@ -1,14 +1,17 @@
-"""Run a flow written once as a generator of requests, with a sync or an async test client.
+"""Run a flow written once as a generator of steps, with any driver: a sync or an async test
+client, or a browser.
 
-A flow yields :class:`Request` objects and receives the responses; what it does between
-requests (parsing, the ORM) runs synchronously. With an ``AsyncClient`` those parts run through
-``sync_to_async``, so one flow serves both clients.
+A flow yields steps (:class:`Request`, :class:`Submit`, :class:`ClientCall`,
+:class:`SessionUser`) and receives their answers; what it does between steps (parsing, the ORM)
+runs synchronously. With an ``AsyncClient`` those parts run through ``sync_to_async``, so one
+flow serves every client. A driver that is not a Django test client (the browser's) answers
+the steps itself through its ``kit_perform(step)`` method.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -17,12 +20,31 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Request:
-    """A request a flow wants made: ``client.<method>(path, data, headers=headers)``."""
+    """A request a flow wants made: ``client.<method>(path, data, headers=headers)``.
+
+    With ``csrf_header``, the request carries the CSRF cookie's value in Django's CSRF header,
+    as a page's JavaScript would.
+    """
 
     method: str
     path: str
     data: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    csrf_header: bool = False
+
+
+@dataclass(frozen=True)
+class Submit:
+    """A form a flow wants submitted: a test client sends ``request`` (what a browser would
+    send); a browser types ``data`` into the form and clicks ``button``."""
+
+    request: Request
+    form: Any
+    data: Mapping[str, Any]
+    payload: Mapping[str, Any]
+    button: Any = None
+    flow: str = "submit_form"
+    secrets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -33,7 +55,18 @@ class ClientCall:
     args: tuple[Any, ...] = ()
 
 
-Steps = Generator["Request | ClientCall", Any, T]
+@dataclass(frozen=True)
+class SessionUser:
+    """Ask for the id (a string) of the user logged in to the driver's session, or None.
+
+    ``response`` is the latest answer, whose request's session may already hold it.
+    """
+
+    response: Any = None
+
+
+Step = Request | Submit | ClientCall | SessionUser
+Steps = Generator[Step, Any, T]
 
 
 def is_async_client(client: Any) -> bool:
@@ -41,9 +74,40 @@ def is_async_client(client: Any) -> bool:
     return inspect.iscoroutinefunction(getattr(client, "get", None))
 
 
-def _request_args(step: Request) -> tuple[tuple[Any, ...], dict[str, Any]]:
+def session_user_id(client: Any, response: Any = None) -> str | None:
+    """The id of the user logged in to a test client's session, or None; read from the session
+    ``response``'s request already loaded where it can, so it costs no query."""
+    from django.conf import settings
+    from django.contrib.auth import SESSION_KEY
+
+    request = getattr(response, "wsgi_request", None) or getattr(response, "asgi_request", None)
+    session = getattr(request, "session", None)
+    if session is not None:
+        user_id = session.get(SESSION_KEY)
+        return None if user_id is None else str(user_id)
+    # Reading client.session would create a session; read the store behind the cookie instead.
+    cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    if cookie is None or not cookie.value:
+        return None
+    from importlib import import_module
+
+    user_id = import_module(settings.SESSION_ENGINE).SessionStore(cookie.value).get(SESSION_KEY)
+    return None if user_id is None else str(user_id)
+
+
+def _csrf_headers(client: Any) -> dict[str, str]:
+    from django.conf import settings
+
+    token = client.cookies.get(settings.CSRF_COOKIE_NAME)
+    if token is None or not token.value:
+        return {}
+    return {settings.CSRF_HEADER_NAME.removeprefix("HTTP_").replace("_", "-"): token.value}
+
+
+def _request_call(client: Any, step: Request) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
+    headers = {**_csrf_headers(client), **step.headers} if step.csrf_header else step.headers
     args = (step.path,) if step.data is None else (step.path, step.data)
-    return args, ({"headers": step.headers} if step.headers else {})
+    return getattr(client, step.method), args, ({"headers": headers} if headers else {})
 
 
 def _advance(steps: Steps[T], value: Any) -> tuple[bool, Any]:
@@ -54,20 +118,41 @@ def _advance(steps: Steps[T], value: Any) -> tuple[bool, Any]:
         return True, stop.value
 
 
+def _perform_sync(client: Any, step: Step) -> Any:
+    if isinstance(step, Submit):
+        step = step.request
+    if isinstance(step, Request):
+        method, args, kwargs = _request_call(client, step)
+        return method(*args, **kwargs)
+    if isinstance(step, ClientCall):
+        return getattr(client, step.name)(*step.args)
+    return session_user_id(client, step.response)
+
+
 def run_sync(client: Any, steps: Steps[T]) -> T:
+    perform = getattr(client, "kit_perform", None)
     try:
         done, step = _advance(steps, None)
         while not done:
-            if isinstance(step, ClientCall):
-                value = getattr(client, step.name)(*step.args)
-            else:
-                args, kwargs = _request_args(step)
-                value = getattr(client, step.method)(*args, **kwargs)
+            value = perform(step) if perform is not None else _perform_sync(client, step)
             done, step = _advance(steps, value)
         return step  # type: ignore[no-any-return]
     finally:
         # A request that raised leaves the flow suspended; closing it runs its cleanups now.
         steps.close()
+
+
+async def _perform_async(client: Any, step: Step) -> Any:
+    from asgiref.sync import sync_to_async
+
+    if isinstance(step, Submit):
+        step = step.request
+    if isinstance(step, Request):
+        method, args, kwargs = _request_call(client, step)
+        return await method(*args, **kwargs)
+    if isinstance(step, ClientCall):
+        return await getattr(client, f"a{step.name}")(*step.args)
+    return await sync_to_async(session_user_id)(client, step.response)
 
 
 async def run_async(client: Any, steps: Steps[T]) -> T:
@@ -77,19 +162,14 @@ async def run_async(client: Any, steps: Steps[T]) -> T:
     try:
         done, step = await advance(steps, None)
         while not done:
-            if isinstance(step, ClientCall):
-                value = await getattr(client, f"a{step.name}")(*step.args)
-            else:
-                args, kwargs = _request_args(step)
-                value = await getattr(client, step.method)(*args, **kwargs)
-            done, step = await advance(steps, value)
+            done, step = await advance(steps, await _perform_async(client, step))
         return step  # type: ignore[no-any-return]
     finally:
         steps.close()
 
 
 def run(client: Any, make_steps: Callable[[], Steps[T]]) -> Any:
-    """The flow's result with a sync client; an awaitable of it with an async client."""
+    """The flow's result with a sync client or a driver; an awaitable of it with an async client."""
     if is_async_client(client):
         return run_async(client, make_steps())
     return run_sync(client, make_steps())

@@ -20,11 +20,10 @@ from urllib.parse import urlsplit
 
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
-from django_integration_kit import _defaults, _report, builders, conf, flows
+from django_integration_kit import _defaults, conf
+from django_integration_kit._browser_driver import BrowserDriver
 from django_integration_kit._urls import resolve_url
-from django_integration_kit.client import exchange_of
-from django_integration_kit.forms import HtmlForm, fill, page_path, parse_forms
-from django_integration_kit.services import http, mail
+from django_integration_kit.kit import KitMethods
 
 if TYPE_CHECKING:
     from playwright.sync_api import (
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
         BrowserContext,
         ConsoleMessage,
         Error,
-        Locator,
         Page,
         Playwright,
         Response,
@@ -63,10 +61,6 @@ NO_BROWSER = (
 )
 
 _ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
-_SUBMIT_BUTTONS = "button:not([type]), button[type=submit], input[type=submit], input[type=image]"
-_REFUSED_FIELDS_JS = """form => form.noValidate ? [] : Array.from(form.elements)
-    .filter(el => el.willValidate && !el.checkValidity())
-    .map(el => `${el.name || el.id || el.tagName.toLowerCase()}: ${el.validationMessage}`)"""
 
 
 def find_browser(owner: object | None = None) -> str | None:
@@ -163,35 +157,12 @@ def _saved(label: str, path: Path, save: Callable[[Path], None]) -> str:
     return f"  {label}: {path}"
 
 
-def _css_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-class _PageResponse:
-    """One answer the browser got, shaped like the Django test responses the messages read."""
-
-    context = None
-
-    def __init__(
-        self, method: str, url: str, status: int, location: str | None, content: bytes = b""
-    ) -> None:
-        parts = urlsplit(url)
-        self.request = {
-            "REQUEST_METHOD": method,
-            "PATH_INFO": parts.path or "/",
-            "QUERY_STRING": parts.query,
-        }
-        self.status_code = status
-        self.headers = {"Content-Type": "text/html; charset=utf-8"}
-        if location:
-            self.headers["Location"] = location
-        self.content = content
-        self.redirect_chain: list[tuple[str, int]] = []
-
-
-class BrowserTestCase(StaticLiveServerTestCase):
+class BrowserTestCase(KitMethods, StaticLiveServerTestCase):
     """``StaticLiveServerTestCase`` with a headless Chromium page at ``self.page`` and the kit's
     flows typed into the real pages: one browser per class, a fresh context per test.
+
+    The flows are the very ones the test client runs; ``self.driver`` carries them out in the
+    page.
 
     A failing test leaves a screenshot and the page's HTML under ``KIT_BROWSER_ARTIFACTS``
     (default ./browser-artifacts/<test id>/), named in the failure with the console errors.
@@ -200,6 +171,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
     browser: ClassVar[Browser]
     context: BrowserContext
     page: Page
+    driver: BrowserDriver
     console_errors: list[str]
     _playwright: ClassVar[Playwright]
 
@@ -260,6 +232,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.console_errors = []
         self.context = self.browser.new_context(base_url=self.live_server_url, locale="en-US")
         self.page = self.context.new_page()
+        self.driver = BrowserDriver(self.page, self.context, self.live_server_url, type(self))
         self.page.on("console", self._on_console)
         self.page.on("pageerror", self._on_page_error)
 
@@ -324,320 +297,21 @@ class BrowserTestCase(StaticLiveServerTestCase):
     def _write_html(self, path: Path) -> None:
         path.write_text(self.page.content(), encoding="utf-8")
 
-    # Pages and answers
+    # Pages
 
-    def url(self, target: str, *args: Any, **kwargs: Any) -> str:
-        """The path of a URL name (strictly resolved) or a literal path."""
-        return resolve_url(target, *args, **kwargs)
+    @property
+    def _driver(self) -> BrowserDriver:
+        return self.driver
 
     def visit(self, target: str, *args: Any, **kwargs: Any) -> Response | None:
         """Open ``target`` (a URL name, with args, or a path) in the page; return the response."""
         return self.page.goto(resolve_url(target, *args, **kwargs))
 
-    def _hops(self, response: Response | None) -> list[_PageResponse]:
-        """Every answer behind ``response``, redirects first; the last one holds the page."""
-        if response is None:
-            return [_PageResponse("GET", self.page.url, 0, None, self.page.content().encode())]
-        requests = []
-        request: Any = response.request
-        while request is not None:
-            requests.append(request)
-            request = request.redirected_from
-        hops = []
-        for hop in reversed(requests[1:]):
-            answer = hop.response()
-            status = answer.status if answer is not None else 0
-            location = answer.header_value("location") if answer is not None else None
-            hops.append(_PageResponse(hop.method, hop.url, status, location))
-        final = _PageResponse(
-            response.request.method,
-            response.url,
-            response.status,
-            None,
-            self.page.content().encode(),
-        )
-        final.redirect_chain = [(hop.headers.get("Location", ""), hop.status_code) for hop in hops]
-        return [*hops, final]
-
-    def _open(self, path: str, flow: str) -> _PageResponse:
-        hops = self._hops(self.page.goto(path))
-        first = hops[0]
-        if first.status_code != 200:
-            location = first.headers.get("Location")
-            raise AssertionError(
-                _report.describe(
-                    f"{flow}() could not open its page: GET {path} answered "
-                    f"{first.status_code}{f' -> {location}' if location else ''}, expected 200.",
-                    [exchange_of(hop) for hop in hops],
-                    hops[-1],
-                )
-            )
-        return hops[-1]
-
-    def _password_form(
-        self, opened: _PageResponse, flow: str, password_count: int
-    ) -> tuple[HtmlForm, Locator]:
-        path = page_path(opened)
-        form = flows._password_form(opened, path, flow, password_count)
-        index = parse_forms(opened.content, path).index(form)
-        return form, self.page.locator("form").nth(index)
-
-    def _type(self, node: Locator, form: HtmlForm, name: str, value: Any) -> None:
-        kind = form.types[name]
-        field = node.locator(f"[name={_css_string(name)}]")
-        values = list(value) if isinstance(value, (list, tuple)) else [value]
-        if kind in ("checkbox", "radio"):
-            if value is None or value is False:
-                if kind == "checkbox":
-                    for box in field.all():
-                        box.uncheck()
-            elif value is True:
-                field.first.check()
-            else:
-                for choice in values:
-                    field.and_(node.locator(f"[value={_css_string(str(choice))}]")).check()
-        elif kind == "select":
-            field.first.select_option([str(choice) for choice in values])
-        elif kind == "file":
-            field.first.set_input_files(value)
-        elif kind == "hidden":
-            field.first.evaluate("(el, value) => { el.value = value; }", str(value))
-        else:
-            field.first.fill("" if value is None else str(value))
-
-    def _submit(self, node: Locator, form: HtmlForm, flow: str, secrets: list[str]) -> Response:
-        refused = node.evaluate(_REFUSED_FIELDS_JS)
-        if refused:
-            raise AssertionError(
-                _report.mask(
-                    f"{flow}() could not submit {form.describe()}: the browser refused it "
-                    f"({'; '.join(refused)}). Pass values these fields accept.",
-                    secrets,
-                )
-            )
-        button = node.locator(_SUBMIT_BUTTONS).first
-        with self.page.expect_navigation() as navigation:
-            if button.count():
-                button.click()
-            else:
-                node.evaluate("form => form.requestSubmit()")
-        return navigation.value
-
-    def _fill_and_submit(
-        self, node: Locator, form: HtmlForm, data: dict[str, Any], flow: str, secrets: list[str]
-    ) -> tuple[Response, list[_PageResponse]]:
-        for name, value in data.items():
-            self._type(node, form, name, value)
-        response = self._submit(node, form, flow, secrets)
-        return response, self._hops(response)
-
-    # Cookies and sessions
-
-    def _cookie(self, name: str) -> str | None:
-        for cookie in self.context.cookies(self.live_server_url):
-            if cookie.get("name") == name and cookie.get("value"):
-                return str(cookie.get("value"))
-        return None
-
-    def _session_user_id(self) -> str | None:
-        from importlib import import_module
-
-        from django.conf import settings
-        from django.contrib.auth import SESSION_KEY
-
-        key = self._cookie(settings.SESSION_COOKIE_NAME)
-        if key is None:
-            return None
-        user_id = import_module(settings.SESSION_ENGINE).SessionStore(key).get(SESSION_KEY)
-        return None if user_id is None else str(user_id)
-
-    def _csrf_headers(self) -> dict[str, str]:
-        from django.conf import settings
-        from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
-        from django.utils.crypto import get_random_string
-
-        token = self._cookie(settings.CSRF_COOKIE_NAME)
-        if token is None:
-            # A page with {% csrf_token %} would have set the cookie; a request sent with no
-            # such page needs one, so make a secret the way Django's middleware does.
-            token = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
-            self.context.add_cookies(
-                [{"name": settings.CSRF_COOKIE_NAME, "value": token, "url": self.live_server_url}]
-            )
-        header = settings.CSRF_HEADER_NAME.removeprefix("HTTP_").replace("_", "-")
-        return {header: token}
-
-    def _fetch(self, method: str, path: str) -> list[_PageResponse]:
-        headers = {} if method in ("GET", "HEAD", "OPTIONS") else self._csrf_headers()
-        answer = self.page.request.fetch(path, method=method, headers=headers, max_redirects=0)
-        location = answer.headers.get("location")
-        return [_PageResponse(method, answer.url, answer.status, location, answer.body())]
-
-    # Flows
-
-    def signup(self, *, url: str | None = None, **fields: Any) -> Any:
-        """Sign up by typing into the project's signup form in the browser and clicking its
-        submit button; return the new user with ``raw_password``."""
-        owner = type(self)
-        opened = self._open(resolve_url(url or conf.get_setting("SIGNUP_URL", owner)), "signup")
-        form, node = self._password_form(opened, "signup", password_count=2)
-        data, raw_password = flows.signup_data(form, fields, owner)
-        payload = fill(form, data)
-        _, hops = self._fill_and_submit(node, form, data, "signup", [raw_password])
-        return flows.signed_up_user([opened, *hops], payload, raw_password)
-
-    def login(self, username: str, password: str, *, url: str | None = None) -> Response:
-        """Log in by typing into the project's login form in the browser; return the response
-        of the page the submission ended on (after its redirects)."""
-        owner = type(self)
-        path = resolve_url(url) if url else flows._login_path(owner)
-        opened = self._open(path, "login")
-        form, node = self._password_form(opened, "login", password_count=1)
-        data = flows.login_data(form, username, password, owner)
-        payload = fill(form, data)
-        response, hops = self._fill_and_submit(node, form, data, "login", [password])
-        if not flows._succeeded(hops[-1]):
-            flows._fail("login", [opened, *hops], payload, [password])
-        if self._session_user_id() is None and flows._uses_sessions():
-            raise AssertionError(
-                _report.describe(
-                    "login() submitted the form and got no error, but the browser is not logged "
-                    "in afterwards (no user in its session).",
-                    [exchange_of(hop) for hop in (opened, *hops)],
-                    hops[-1],
-                    dict(payload),
-                    [password],
-                )
-            )
-        return response
-
-    def login_as(self, user: Any = None, **user_fields: Any) -> Any:
-        """Log ``user`` in without a form (a saved session and its cookie in the browser, as
-        ``Client.force_login`` does); with no user, make one with ``make_user``."""
-        from importlib import import_module
-
-        from django.conf import settings
-        from django.contrib.auth import load_backend, login
-        from django.http import HttpRequest
-
-        if user is None:
-            user = builders.make_user(**user_fields)
-        elif user_fields:
-            raise TypeError("login_as() takes a user or fields to make one with, not both.")
-        backend = next(
-            path
-            for path in settings.AUTHENTICATION_BACKENDS
-            if hasattr(load_backend(path), "get_user")
-        )
-        request = HttpRequest()
-        request.session = import_module(settings.SESSION_ENGINE).SessionStore()
-        login(request, user, backend)
-        request.session.save()
-        self.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": str(request.session.session_key),
-                    "url": self.live_server_url,
-                }
-            ]
-        )
-        return user
-
-    def logout(self) -> None:
-        """Log out the way the project does: submit the page's logout form, or POST to the
-        logout view; with no logout view, end the session."""
-        from django.conf import settings
-
-        target = conf.get_setting("LOGOUT_URL", type(self))
-        try:
-            path = resolve_url(target) if target else None
-        except ValueError:
-            if target != conf.DEFAULTS["LOGOUT_URL"]:
-                raise
-            path = None
-        if path is None:
-            self.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
-            return
-        here = self.page.url
-        on_site = here.startswith(self.live_server_url)
-        forms = parse_forms(self.page.content(), urlsplit(here).path) if on_site else []
-        index = next(
-            (
-                i
-                for i, form in enumerate(forms)
-                if form.method == "post" and form.action.split("?")[0] == path
-            ),
-            None,
-        )
-        if index is None:
-            hops = self._fetch("POST", path)
-        else:
-            node = self.page.locator("form").nth(index)
-            hops = self._hops(self._submit(node, forms[index], "logout", []))
-        status = hops[0].status_code
-        if status >= 400 or self._session_user_id() is not None:
-            state = "answered" if status >= 400 else "left the browser logged in after"
-            raise AssertionError(
-                _report.describe(
-                    f"logout() failed: POST {path} {state} {status}.",
-                    [exchange_of(hop) for hop in hops],
-                    hops[-1],
-                )
-            )
-
-    def assert_login_required(
-        self,
-        target: str,
-        *args: Any,
-        method: str = "get",
-        status: int | None = None,
-        **kwargs: Any,
-    ) -> None:
-        """An anonymous browser asking for ``target`` is sent to ``LOGIN_URL`` with ``?next=``.
-
-        With ``status=`` (401 or 403), answering that status counts as success too.
-        """
-        path = resolve_url(target, *args, **kwargs)
-        if self._session_user_id() is not None:
-            raise AssertionError(
-                "assert_login_required() needs an anonymous browser, but this one is logged in; "
-                "call self.logout() first."
-            )
-        verb = method.upper()
-        hops = self._hops(self.page.goto(path)) if verb == "GET" else self._fetch(verb, path)
-        login_url = flows._login_path(type(self))
-        flows.check_login_redirect(hops[0], hops, login_url, path, verb, status)
-
-    # Builders and services
-
-    def make_user(self, **fields: Any) -> Any:
-        """``make_user``: a saved user whose password is at ``user.raw_password``."""
-        return builders.make_user(**fields)
-
-    def make(self, model: Any, **attrs: Any) -> Any:
-        """model-bakery's ``baker.make``."""
-        return builders.make(model, **attrs)
-
-    def prepare(self, model: Any, **attrs: Any) -> Any:
-        """model-bakery's ``baker.prepare``."""
-        return builders.prepare(model, **attrs)
-
-    def make_recipe(self, name: str, **attrs: Any) -> Any:
-        """model-bakery's ``baker.make_recipe``."""
-        return builders.make_recipe(name, **attrs)
+    # Services: mock_http() and capture_emails() cover the live server's requests and mail
+    # too, since it runs in this process; the browser's clock cannot be frozen from here.
 
     @staticmethod
-    def mock_http(*, strict: bool = True) -> http.mock_http:
-        """``mock_http``: it also answers the live server's requests, which run in this process."""
-        return http.mock_http(strict=strict)
-
-    @staticmethod
-    def capture_emails() -> mail.capture_emails:
-        """``capture_emails``: it also holds the mail the live server sends from this process."""
-        return mail.capture_emails()
-
-    def frozen_time(self, *args: Any, **kwargs: Any) -> NoReturn:
+    def frozen_time(when: Any, *, tick: bool = False) -> NoReturn:
         """Not supported in the browser: always raises ``NotImplementedError``.
 
         The live server would run on the frozen clock and the browser on its own; set the

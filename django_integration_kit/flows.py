@@ -1,53 +1,81 @@
-"""Sign up, log in, log out and check login walls through the project's real pages."""
+"""Sign up, log in, log out and check login walls through the project's real pages.
+
+Each flow is written once, as steps (:mod:`django_integration_kit._steps`): the Django test
+client, ``AsyncClient`` and the browser of ``BrowserTestCase`` all drive the same code.
+"""
 
 from __future__ import annotations
 
 import itertools
+import re
 import secrets
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from django_integration_kit import _report, conf
-from django_integration_kit._steps import ClientCall, Request, Steps, run
+from django_integration_kit import _report, _urls, conf
+from django_integration_kit._steps import ClientCall, Request, SessionUser, Steps, Submit, run
 from django_integration_kit._urls import resolve_url
 from django_integration_kit.builders import make_user, unique_email, unique_username
 from django_integration_kit.client import exchange_of
 from django_integration_kit.forms import HtmlForm, choose_form, fill, parse_forms, send
 
 _values = itertools.count(1)
+_USERNAME_NAME = re.compile(r"(^|[-_])(user_?name|user|login|handle)$", re.IGNORECASE)
+_EMAIL_NAME = re.compile(r"(^|[-_])e-?mail(_?address)?$", re.IGNORECASE)
+_TEXT_KINDS = frozenset({"text", "email", "tel", "url", "search"})
+_UNTYPED_KINDS = frozenset({"hidden", "submit", "button", "image", "reset"})
 
 
 def _strong_password() -> str:
     return f"Kit-{secrets.token_urlsafe(9)}-7q!"
 
 
+def flow_path(flow: str, url: str | None, owner: object | None) -> str:
+    """The path ``flow`` opens: ``url``, else its setting, else the one URL name that fits."""
+    if url:
+        return resolve_url(url)
+    path = _urls.flow_path(flow, owner)
+    assert path is not None, f"{flow}() has no page"
+    return path
+
+
 def _get_page(path: str, flow: str) -> Steps[Any]:
     response = yield Request("get", path)
     if response.status_code != 200:
+        location = response.headers.get("Location") if 300 <= response.status_code < 400 else None
+        hint = ""
+        if location and flow in ("login", "signup") and (yield SessionUser(response)):
+            hint = (
+                " The client is already logged in, and the page sent it away: call logout() "
+                "first, or use a fresh client."
+            )
         raise AssertionError(
-            _report.describe(
+            _report.story(
                 f"{flow}() could not open its page: GET {path} answered "
-                f"{response.status_code}, expected 200.",
-                [exchange_of(response)],
-                response,
+                f"{response.status_code}{f' -> {location}' if location else ''}, expected 200."
+                + hint,
+                [response],
             )
         )
     return response
 
 
+def _forms_of(response: Any, path: str) -> list[HtmlForm]:
+    return parse_forms(response.content, path)
+
+
 def _password_form(response: Any, path: str, flow: str, password_count: int) -> HtmlForm:
-    forms = parse_forms(response.content, path)
+    forms = _forms_of(response, path)
     candidates = [form for form in forms if form.password_fields]
     if not candidates:
         found = ", ".join(form.describe() for form in forms) or "none"
         raise AssertionError(
-            _report.describe(
+            _report.story(
                 f"{flow}() found no form with a password field on GET {path} "
                 f"(forms on the page: {found}).",
-                [exchange_of(response)],
-                response,
+                [response],
             )
         )
     return choose_form(
@@ -65,7 +93,7 @@ def _unique_value(form: HtmlForm, name: str) -> Any:
     n = next(_values)
     if kind == "email" or "email" in name.lower():
         return unique_email()
-    if "user" in name.lower() or name.lower() in ("login", "handle"):
+    if "user" in name.lower() or _USERNAME_NAME.search(name):
         return unique_username()
     if kind in ("checkbox", "radio"):
         return True
@@ -90,59 +118,32 @@ def _succeeded(response: Any) -> bool:
 
 def _fail(flow: str, responses: list[Any], payload: Mapping[str, Any], secrets: list[str]) -> None:
     response = responses[-1]
-    exchange = exchange_of(response)
     errors = " with form errors" if _report.form_errors(response) else ""
     raise AssertionError(
-        _report.describe(
-            f"{flow}() failed: {exchange.method} {exchange.path} answered "
-            f"{exchange.status_code}{errors}.",
-            [exchange_of(r) for r in responses],
-            response,
+        _report.story(
+            f"{flow}() failed: {_method(response)} {_path(response)} answered "
+            f"{response.status_code}{errors}.",
+            responses,
             dict(payload),
             secrets,
         )
     )
 
 
-def _logged_in_user_id(client: Any) -> str | None:
-    """The user id in the client's session, without creating a session as ``client.session`` does."""
-    from django.conf import settings
-    from django.contrib.auth import SESSION_KEY
-
-    cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
-    if cookie is None or not cookie.value:
-        return None
-    from importlib import import_module
-
-    store = import_module(settings.SESSION_ENGINE).SessionStore(cookie.value)
-    user_id = store.get(SESSION_KEY)
-    return None if user_id is None else str(user_id)
+def _method(response: Any) -> str:
+    return exchange_of(response).method
 
 
-def _session_user_id(response: Any) -> object | None:
-    """The user id in the session of the request ``response`` answered: already loaded, so
-    reading it costs no query, unlike reading the client's session."""
-    from django.contrib.auth import SESSION_KEY
-
-    request = getattr(response, "wsgi_request", None) or getattr(response, "asgi_request", None)
-    session = getattr(request, "session", None)
-    return None if session is None else session.get(SESSION_KEY)
+def _path(response: Any) -> str:
+    return exchange_of(response).path
 
 
-def _find_created_user(payload: Mapping[str, Any]) -> Any:
-    from django.contrib.auth import get_user_model
+def _submit(form: HtmlForm, data: Mapping[str, Any], flow: str, secrets: list[str]) -> Submit:
+    payload = fill(form, data)
+    return Submit(send(form, payload), form, data, payload, None, flow, tuple(secrets))
 
-    user_model = get_user_model()
-    manager = user_model._default_manager
-    username_field = user_model.USERNAME_FIELD
-    field_names = {field.name for field in user_model._meta.get_fields()}
-    for name in (username_field, "email"):
-        value = payload.get(name)
-        if value and name in field_names:
-            user = manager.filter(**{f"{name}__iexact": value}).first()
-            if user is not None:
-                return user
-    return manager.order_by("-pk").first() if username_field not in payload else None
+
+# signup
 
 
 def signup(client: Any, *, url: str | None = None, **fields: Any) -> Any:
@@ -151,23 +152,44 @@ def signup(client: Any, *, url: str | None = None, **fields: Any) -> Any:
     With an ``AsyncClient``, return an awaitable of the user.
     """
     owner = conf.owner_of(client)
-    return run(client, lambda: _signup(client, owner, url, fields))
+    return run(client, lambda: _signup(owner, url, fields))
 
 
-def _signup(client: Any, owner: object, url: str | None, fields: dict[str, Any]) -> Steps[Any]:
-    path = resolve_url(url or conf.get_setting("SIGNUP_URL", owner))
+def _signup(owner: object, url: str | None, fields: dict[str, Any]) -> Steps[Any]:
+    path = flow_path("signup", url, owner)
     page = yield from _get_page(path, "signup")
     form = _password_form(page, path, "signup", password_count=2)
+    _refuse_login_form(form, page, path, owner)
     data, raw_password = signup_data(form, fields, owner)
-    payload = fill(form, data)
+    submit = _submit(form, data, "signup", [raw_password])
     with _created_users() as created:
-        response = yield send(form, payload)
-    return signed_up_user([page, response], payload, raw_password, created)
+        response = yield submit
+    return signed_up_user([page, response], submit.payload, raw_password, created)
+
+
+def _refuse_login_form(form: HtmlForm, page: Any, path: str, owner: object) -> None:
+    """A form whose one password field a browser would fill with a saved password is a login
+    form: signing up through it would only fail later with a misleading form error."""
+    if len(form.password_fields) != 1:
+        return
+    (password,) = form.password_fields
+    autocomplete = getattr(form, "autocomplete", {}).get(password, "")
+    if autocomplete != "current-password":
+        return
+    raise AssertionError(
+        _report.story(
+            f"signup() found a login form, not a signup form, on GET {path}: "
+            f"{form.describe()} has one password field, {password!r}, marked "
+            "autocomplete=\"current-password\". Point INTEGRATION_KIT['SIGNUP_URL'] (or "
+            "signup_url on the test class, or url=) at the signup page.",
+            [page],
+        )
+    )
 
 
 @contextmanager
 def _created_users() -> Iterator[list[Any]]:
-    """Collect the users created inside the block, so signup need not query for its user."""
+    """Collect the users created inside the block: the only users a signup may return."""
     from django.contrib.auth import get_user_model
     from django.db.models.signals import post_save
 
@@ -185,11 +207,28 @@ def _created_users() -> Iterator[list[Any]]:
         post_save.disconnect(sender=user_model, dispatch_uid=id(users))
 
 
+def _is_identity_field(form: HtmlForm, name: str) -> bool:
+    """A username or email field, which a signup form needs filled even when the HTML does
+    not mark it ``required`` (a hand-written template rarely does)."""
+    from django.contrib.auth import get_user_model
+
+    if form.types.get(name) not in _TEXT_KINDS:
+        return False
+    username_field = get_user_model().USERNAME_FIELD
+    return bool(
+        name == username_field
+        or name.endswith(f"-{username_field}")
+        or _USERNAME_NAME.search(name)
+        or _EMAIL_NAME.search(name)
+    )
+
+
 def signup_data(
     form: HtmlForm, fields: dict[str, Any], owner: object
 ) -> tuple[dict[str, Any], str]:
     """What signup types into ``form``, and the raw password: the given fields, the password in
-    every password field, and unique values for the required fields left out."""
+    every password field, and unique values for the required and username/email fields left
+    out."""
     configured = [n for n in conf.get_setting("SIGNUP_PASSWORD_FIELDS", owner) if n in form.types]
     password_fields = list(dict.fromkeys([*configured, *form.password_fields]))
     given = [fields[name] for name in password_fields if fields.get(name)]
@@ -197,8 +236,11 @@ def signup_data(
     raw_password = str(data.pop("password", None) or (given[0] if given else _strong_password()))
     for name in password_fields:
         data.setdefault(name, raw_password)
-    for name in form.required:
-        if name not in data and not any(form.values.get(name, [])):
+    locked = set(getattr(form, "disabled", ())) | set(getattr(form, "readonly", ()))
+    for name in form.names:
+        if name in data or name in locked or any(form.values.get(name, [])):
+            continue
+        if name in form.required or _is_identity_field(form, name):
             data[name] = _unique_value(form, name)
     return data, raw_password
 
@@ -207,35 +249,37 @@ def signed_up_user(
     responses: list[Any],
     payload: Mapping[str, Any],
     raw_password: str,
-    created: list[Any] | None = None,
+    created: list[Any],
 ) -> Any:
-    """The user a signup submission created (the last of ``created``, else looked up), with
-    ``raw_password``; fails with the story of ``responses`` when the submission failed or made
-    no user."""
+    """The user a signup submission created (the last of ``created``), with ``raw_password``;
+    fails with the story of ``responses`` when the submission failed or created no user."""
     response = responses[-1]
     if not _succeeded(response):
         _fail("signup", responses, payload, [raw_password])
-    user = created[-1] if created else _find_created_user(payload)
-    if user is None:
+    if not created:
         raise AssertionError(
-            _report.describe(
-                "signup() submitted the form successfully, but no user with the submitted "
-                "username or email exists afterwards.",
-                [exchange_of(r) for r in responses],
-                response,
+            _report.story(
+                f"signup() submitted the form and {_method(response)} {_path(response)} "
+                f"answered {response.status_code} without form errors, but no user was "
+                "created. Is this the signup page? Point INTEGRATION_KIT['SIGNUP_URL'] (or "
+                "url=) at it.",
+                responses,
                 dict(payload),
                 [raw_password],
             )
         )
+    user = created[-1]
     user.raw_password = raw_password
     return user
 
 
-def _login_path(owner: object | None) -> str:
-    from django.conf import settings
+# login
 
-    target = conf.get_setting("LOGIN_URL", owner) or settings.LOGIN_URL
-    return str(target) if "://" in str(target) else resolve_url(str(target))
+
+def login_path(owner: object | None, url: str | None = None) -> str:
+    """The login page's path: ``url``, the ``LOGIN_URL`` kit setting, Django's ``LOGIN_URL``,
+    else the one URL name that fits a login page."""
+    return flow_path("login", url, owner)
 
 
 def login(client: Any, username: str, password: str, *, url: str | None = None) -> Any:
@@ -244,45 +288,97 @@ def login(client: Any, username: str, password: str, *, url: str | None = None) 
     With an ``AsyncClient``, return an awaitable of the response.
     """
     owner = conf.owner_of(client)
-    return run(client, lambda: _login(client, owner, username, password, url))
+    return run(client, lambda: _login(owner, username, password, url))
 
 
-def _login(
-    client: Any, owner: object, username: str, password: str, url: str | None
-) -> Steps[Any]:
-    path = resolve_url(url) if url else _login_path(owner)
+def _login(owner: object, username: str, password: str, url: str | None) -> Steps[Any]:
+    path = login_path(owner, url)
     page = yield from _get_page(path, "login")
     form = _password_form(page, path, "login", password_count=1)
-    payload = fill(form, login_data(form, username, password, owner))
-    response = yield send(form, payload)
+    submit = _submit(form, login_data(form, username, password, owner), "login", [password])
+    response = yield submit
     if not _succeeded(response):
-        _fail("login", [page, response], payload, [password])
-    if _session_user_id(response) is None and _uses_sessions():
-        raise AssertionError(
-            _report.describe(
-                "login() submitted the form and got no error, but the client is not logged in "
-                "afterwards (no user in its session).",
-                [exchange_of(page), exchange_of(response)],
-                response,
-                dict(payload),
-                [password],
-            )
-        )
+        _fail("login", [page, response], submit.payload, [password])
+    if (yield SessionUser(response)) is None and _uses_sessions():
+        raise AssertionError(_not_logged_in(page, response, submit.payload, password))
     return response
 
 
+def _not_logged_in(page: Any, response: Any, payload: Mapping[str, Any], password: str) -> str:
+    where = f"{_method(response)} {_path(response)}"
+    location = response.headers.get("Location") if 300 <= response.status_code < 400 else None
+    step_form = _next_step_form(response) if location is None else None
+    if location is not None:
+        title = (
+            f"login() was sent on to a second step: {where} answered {response.status_code} -> "
+            f"{location}, and the client is not logged in yet (no user in its session)."
+        )
+    elif step_form is not None:
+        fields = ", ".join(_typed_fields(step_form))
+        title = (
+            f"login() got a second step: {where} answered {response.status_code} with "
+            f"{step_form.describe()} asking for {fields or 'more'}, and the client is not "
+            "logged in yet (no user in its session)."
+        )
+    else:
+        title = (
+            "login() submitted the form and got no error, but the client is not logged in "
+            "afterwards (no user in its session)."
+        )
+        return _report.story(title, [page, response], dict(payload), [password])
+    return _report.story(
+        title + " A two-factor or multi-step login? Log in with login_as() to skip it, or "
+        "drive the step with submit_form().",
+        [page, response],
+        dict(payload),
+        [password],
+    )
+
+
+def _next_step_form(response: Any) -> HtmlForm | None:
+    if "html" not in response.headers.get("Content-Type", ""):
+        return None
+    forms = [
+        form
+        for form in _forms_of(_report.hops([response])[-1], _path(response))
+        if form.method == "post" and _typed_fields(form)
+    ]
+    return forms[0] if len(forms) == 1 else None
+
+
+def _typed_fields(form: HtmlForm) -> list[str]:
+    """The fields of ``form`` a user types into: not hidden ones, not buttons."""
+    return [name for name in form.names if form.types.get(name) not in _UNTYPED_KINDS]
+
+
+def _field_named(form: HtmlForm, name: str, kinds: frozenset[str]) -> str | None:
+    """``name``, or the form's one field that is ``name`` under a form prefix (``auth-name``)."""
+    if name in form.types:
+        return name
+    prefixed = [n for n in form.names if n.endswith(f"-{name}") and form.types.get(n) in kinds]
+    return prefixed[0] if len(prefixed) == 1 else None
+
+
 def login_data(form: HtmlForm, username: str, password: str, owner: object) -> dict[str, str]:
-    """What login types into ``form``: the credentials under the ``LOGIN_FIELDS`` names,
-    which must be fields of the form."""
-    username_field, password_field = conf.get_setting("LOGIN_FIELDS", owner)
-    for name in (username_field, password_field):
-        if name not in form.types:
+    """What login types into ``form``: the credentials under the ``LOGIN_FIELDS`` names (also
+    behind a form prefix); without such names, the form's only text and password fields."""
+    username_name, password_name = conf.get_setting("LOGIN_FIELDS", owner)
+    user_field = _field_named(form, username_name, _TEXT_KINDS)
+    password_field = _field_named(form, password_name, frozenset({"password"}))
+    if (username_name, password_name) == conf.DEFAULTS["LOGIN_FIELDS"]:
+        texts = [n for n in form.names if form.types.get(n) in _TEXT_KINDS]
+        if user_field is None and len(texts) == 1:
+            user_field = texts[0]
+        if password_field is None and len(form.password_fields) == 1:
+            password_field = form.password_fields[0]
+    for wanted, found in ((username_name, user_field), (password_name, password_field)):
+        if found is None:
             raise AssertionError(
-                f"The login form {form.describe()} has no field {name!r}; its fields are: "
+                f"The login form {form.describe()} has no field {wanted!r}; its fields are: "
                 f"{', '.join(form.names)}. Set INTEGRATION_KIT['LOGIN_FIELDS'] (or "
                 "login_fields on the test class) to the form's username and password names."
             )
-    return {username_field: username, password_field: password}
+    return {str(user_field): username, str(password_field): password}
 
 
 def _uses_sessions() -> bool:
@@ -291,11 +387,33 @@ def _uses_sessions() -> bool:
     return apps.is_installed("django.contrib.sessions")
 
 
+# login_as
+
+
 def login_as(client: Any, user: Any = None, **user_fields: Any) -> Any:
     """Log ``user`` in without a password; with no user, make one with ``make_user``."""
     if user is not None and user_fields:
         raise TypeError("login_as() takes a user or fields to make one with, not both.")
+    if user is not None:
+        _check_saved_user(user)
     return run(client, lambda: _login_as(user, user_fields))
+
+
+def _check_saved_user(user: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    if not isinstance(user, user_model):
+        raise TypeError(
+            f"login_as() takes a {user_model.__name__} instance, not {type(user).__name__} "
+            f"{user!r}; fetch the user first, or pass fields to make one: "
+            "login_as(client, username=...)."
+        )
+    if user.pk is None or user._state.adding:
+        raise ValueError(
+            f"login_as() got an unsaved user {user!r}; save it first (user.save()), or use "
+            "make_user()."
+        )
 
 
 def _login_as(user: Any, user_fields: dict[str, Any]) -> Steps[Any]:
@@ -305,39 +423,41 @@ def _login_as(user: Any, user_fields: dict[str, Any]) -> Steps[Any]:
     return user
 
 
+# logout
+
+
 def logout(client: Any) -> Any:
     """Log out the way the project does: POST to its logout view, else end the session.
 
     With an ``AsyncClient``, return an awaitable.
     """
-    return run(client, lambda: _logout(client, conf.owner_of(client)))
+    return run(client, lambda: _logout(conf.owner_of(client)))
 
 
-def _logout(client: Any, owner: object) -> Steps[None]:
-    from django.conf import settings
-
-    target = conf.get_setting("LOGOUT_URL", owner)
-    try:
-        path = resolve_url(target) if target else None
-    except ValueError:
-        if target != conf.DEFAULTS["LOGOUT_URL"]:
-            raise
-        path = None
+def _logout(owner: object) -> Steps[None]:
+    path = _urls.flow_path("logout", owner)
     if path is None:
+        # The site has no logout view to go through: end the session as the client can.
         yield ClientCall("logout")
         return
-    token = client.cookies.get(settings.CSRF_COOKIE_NAME)
-    headers = {"X-CSRFToken": token.value} if token is not None else {}
-    response = yield Request("post", path, headers=headers)
-    if response.status_code >= 400 or _session_user_id(response) is not None:
-        state = "answered" if response.status_code >= 400 else "left the client logged in after"
-        raise AssertionError(
-            _report.describe(
-                f"logout() failed: POST {path} {state} {response.status_code}.",
-                [exchange_of(response)],
-                response,
-            )
+    response = yield Request("post", path, csrf_header=True)
+    status = response.status_code
+    if status >= 400:
+        state = f"answered {status}"
+    elif (yield SessionUser(response)) is not None:
+        state = f"answered {status} but left the client logged in"
+    else:
+        return
+    raise AssertionError(
+        _report.story(
+            f"logout() failed: POST {path} {state}. Is it the logout view? Set "
+            "INTEGRATION_KIT['LOGOUT_URL'] (or logout_url on the test class).",
+            [response],
         )
+    )
+
+
+# assert_login_required
 
 
 def assert_login_required(
@@ -346,61 +466,81 @@ def assert_login_required(
     *args: Any,
     method: str = "get",
     status: int | None = None,
+    login_url: str | None = None,
     **kwargs: Any,
 ) -> Any:
-    """An anonymous request to ``target`` is sent to ``LOGIN_URL`` with ``?next=``.
+    """An anonymous request to ``target`` is sent to the login page (``login_url=``, else
+    ``LOGIN_URL``); a ``?next=`` in that redirect must name ``target``.
 
     With ``status=`` (401 or 403), answering that status counts as success too. With an
     ``AsyncClient``, return an awaitable.
     """
     path = resolve_url(target, *args, **kwargs)
     owner = conf.owner_of(client)
-    return run(client, lambda: _assert_login_required(client, owner, path, method, status))
+    noun = getattr(client, "kit_noun", "client")
+    return run(
+        client, lambda: _assert_login_required(owner, noun, path, method, status, login_url)
+    )
 
 
 def _assert_login_required(
-    client: Any, owner: object, path: str, method: str, status: int | None
+    owner: object,
+    noun: str,
+    path: str,
+    method: str,
+    status: int | None,
+    login_url: str | None,
 ) -> Steps[None]:
-    if _logged_in_user_id(client) is not None:
+    if (yield SessionUser()) is not None:
         raise AssertionError(
-            "assert_login_required() needs an anonymous client, but this one is logged in; "
-            "call logout(client) first or use a fresh client."
+            f"assert_login_required() needs an anonymous {noun}, but this one is logged in; "
+            "call logout() first or use a fresh one."
         )
-    response = yield Request(method.lower(), path)
-    check_login_redirect(response, [response], _login_path(owner), path, method, status)
+    response = yield Request(method.lower(), path, csrf_header=method.lower() != "get")
+    check_login_redirect(response, login_path(owner, login_url), path, method, status)
 
 
 def check_login_redirect(
     response: Any,
-    responses: list[Any],
     login_url: str,
     path: str,
     method: str = "get",
     status: int | None = None,
 ) -> None:
-    """``response`` (to an anonymous request for ``path``) redirects to ``login_url`` with
-    ``?next=``, or answers ``status``; else fail with the story of ``responses``."""
-    location = response.headers.get("Location", "") if 300 <= response.status_code < 400 else ""
-    if location and _is_login_redirect(location, login_url, path):
+    """``response`` (to an anonymous request for ``path``) redirects to ``login_url`` (with
+    ``?next=path`` if it has a ``next``), or answers ``status``; else fail saying what it did."""
+    code = response.status_code
+    location = response.headers.get("Location", "") if 300 <= code < 400 else ""
+    request = f"{method.upper()} {path}"
+    if location:
+        verdict = _login_redirect_verdict(location, login_url, path)
+        if verdict is None:
+            return
+        title = f"{request} redirected to {location}, {verdict}"
+    elif status is not None and code == status:
         return
-    if status is not None and response.status_code == status:
-        return
-    expected = f"a redirect to {login_url}?next={path}"
-    if status is not None:
-        expected += f" or a {status}"
-    raise AssertionError(
-        _report.describe(
-            f"{method.upper()} {path} is not login-protected: it answered {response.status_code}"
-            + (f" -> {location}" if location else "")
-            + f", expected {expected}.",
-            [exchange_of(r) for r in responses],
-            responses[-1],
-        )
-    )
+    else:
+        expected = f"a redirect to the login page {login_url}"
+        if status is not None:
+            expected += f" or a {status}"
+        title = f"{request} is not login-protected: it answered {code}, expected {expected}."
+    raise AssertionError(_report.story(title, [response]))
 
 
-def _is_login_redirect(location: str, login_url: str, path: str) -> bool:
+def _login_redirect_verdict(location: str, login_url: str, path: str) -> str | None:
+    """None when ``location`` is the login page with a fitting ``next``; else what is wrong."""
     got, want = urlsplit(location), urlsplit(login_url)
-    if want.netloc and (got.scheme, got.netloc) != (want.scheme, want.netloc):
-        return False
-    return got.path == want.path and parse_qs(got.query).get("next") == [path]
+    same_site = not want.netloc or (got.scheme, got.netloc) == (want.scheme, want.netloc)
+    if same_site and got.path == want.path:
+        nexts = parse_qs(got.query).get("next")
+        if nexts is None or nexts == [path]:
+            return None
+        return f"the login page, but with next={nexts[0]!r} instead of {path!r}."
+    if _urls.is_flow_page("login", got.path):
+        return (
+            f"which looks like another login page than LOGIN_URL ({login_url}): the page is "
+            "protected by a login page the kit was not told of. If that is the right one, set "
+            "LOGIN_URL (or INTEGRATION_KIT['LOGIN_URL'], login_url on the test class, or "
+            "login_url=) to it."
+        )
+    return f"not to the login page {login_url}."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,8 +14,50 @@ from django_integration_kit._steps import Request, Steps, run
 from django_integration_kit.client import exchange_of
 
 CSRF_FIELD = "csrfmiddlewaretoken"
-_BUTTON_TYPES = frozenset({"submit", "button", "image", "reset"})
 _CONTROLS = "input, select, textarea, button"
+_CONTROL_TAGS = frozenset({"input", "select", "textarea", "button"})
+# One walk over the page finds the forms and the two rarer things that change what they own.
+_PAGE_PARTS = "form, [form], fieldset[disabled]"
+_SUBMITS = frozenset({"submit", "image"})
+_NEVER_SENT = frozenset({"button", "reset"})
+_CHOICES = frozenset({"select", "radio", "checkbox"})
+_SPECIAL_KINDS = _SUBMITS | _NEVER_SENT | _CHOICES | {"textarea", "file"}
+# HTML ignores readonly on checkboxes, selects, files and hidden inputs.
+_READONLY_KINDS = frozenset(
+    {"text", "search", "url", "tel", "email", "password", "number", "textarea"}
+    | {"date", "month", "week", "time", "datetime-local"}
+)
+_IDENTIFIER = re.compile(r"-?[_a-zA-Z][_a-zA-Z0-9-]*")
+_ROW_NUMBER = re.compile(r"-(\d+)-")
+_MULTIPART = "multipart/form-data"
+
+
+@dataclass(frozen=True)
+class SubmitButton:
+    """A submit button of a form: ``<button>``, ``<input type=submit>`` or ``<input type=image>``."""
+
+    name: str
+    value: str
+    text: str
+    index: int
+    disabled: bool
+    type: str = "submit"
+
+    def describe(self) -> str:
+        """The button as failure messages list it: ``'Archive' (action=archive)``."""
+        if self.type == "image":
+            sent = f"{self.name}.x, {self.name}.y" if self.name else "x, y"
+        else:
+            sent = f"{self.name}={self.value}" if self.name else "no name"
+        return f"{self.text!r} ({sent}{', disabled' if self.disabled else ''})"
+
+    def fields(self) -> dict[str, str]:
+        """What a click on the button adds to the submission."""
+        if self.type == "image":
+            # A browser sends where the image was clicked, never the value attribute.
+            prefix = f"{self.name}." if self.name else ""
+            return {f"{prefix}x": "0", f"{prefix}y": "0"}
+        return {self.name: self.value} if self.name else {}
 
 
 @dataclass
@@ -30,6 +73,25 @@ class HtmlForm:
     types: dict[str, str] = field(default_factory=dict)
     required: list[str] = field(default_factory=list)
     options: dict[str, list[str]] = field(default_factory=dict)
+    index: int = 0
+    id: str | None = None
+    buttons: list[SubmitButton] = field(default_factory=list)
+    disabled_options: dict[str, list[str]] = field(default_factory=dict)
+    locked: dict[str, str] = field(default_factory=dict)
+    multiple: set[str] = field(default_factory=set)
+    autocomplete: dict[str, str] = field(default_factory=dict)
+    # Visible texts are read from the page only when a value does not match (they cost time).
+    _option_nodes: dict[str, list[LexborNode]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _page: _Page | None = field(default=None, compare=False, repr=False)
+
+    def option_texts(self, name: str) -> list[str]:
+        """The visible text of each of ``options[name]``: an option's text, a box's label."""
+        page = self._page
+        if page is None:
+            return ["" for _ in self.options.get(name, [])]
+        return [page.text_of(node) for node in self._option_nodes.get(name, [])]
 
     @property
     def password_fields(self) -> list[str]:
@@ -50,75 +112,352 @@ def page_path(response: Any) -> str:
 
 def parse_forms(html: str | bytes, base_path: str = "/") -> list[HtmlForm]:
     """Every ``<form>`` in ``html``, with actions made absolute against ``base_path``."""
-    tree = LexborHTMLParser(html)
-    nodes = tree.css("form")
-    return [_read_form(node, index, len(nodes), base_path) for index, node in enumerate(nodes)]
+    return _parse(LexborHTMLParser(html), base_path)
 
 
-def _label(attrs: dict[str, str | None], index: int, count: int) -> str:
-    if attrs.get("id"):
-        return f"#{attrs['id']}"
-    if attrs.get("name"):
-        return f"form[name={attrs['name']}]"
-    if attrs.get("class"):
-        return "form." + ".".join((attrs["class"] or "").split())
-    return f"form {index + 1} of {count}" if count > 1 else "the form"
+class _Page:
+    """What reading one form needs from the rest of its page, looked up only when needed."""
+
+    def __init__(self, tree: LexborHTMLParser, fieldsets: list[LexborNode]) -> None:
+        self.tree = tree
+        self.locked_by_fieldset = _disabled_by_fieldsets(fieldsets) if fieldsets else set()
+        self._label_for: dict[str, str] | None = None
+
+    def text_of(self, node: LexborNode) -> str:
+        if node.tag == "option":
+            return _text(node)
+        ident = node.attributes.get("id")
+        if ident:
+            if self._label_for is None:
+                self._label_for = {}
+                for label in self.tree.css("label[for]"):
+                    self._label_for.setdefault(label.attributes.get("for") or "", _text(label))
+            if ident in self._label_for:
+                return self._label_for[ident]
+        parent = node.parent
+        while parent is not None and parent.tag not in ("label", "form", "body"):
+            parent = parent.parent
+        return _text(parent) if parent is not None and parent.tag == "label" else ""
 
 
-def _read_form(node: LexborNode, index: int, count: int, base_path: str) -> HtmlForm:
-    attrs = node.attributes
+def _parse(tree: LexborHTMLParser, base_path: str) -> list[HtmlForm]:
+    nodes, outside, fieldsets = [], [], []
+    for node in tree.css(_PAGE_PARTS):
+        tag = node.tag
+        if tag == "form":
+            nodes.append(node)
+        elif tag == "fieldset":
+            fieldsets.append(node)
+        if tag in _CONTROL_TAGS:
+            outside.append(node)
+    if not nodes:
+        return []
+    page = _Page(tree, fieldsets)
+    owned = _owned_controls(tree, nodes) if outside else [node.css(_CONTROLS) for node in nodes]
+    attributes = [node.attributes for node in nodes]
+    labels = _labels(attributes, nodes, tree)
+    return [
+        _read_form(attributes[index], labels[index], index, controls, base_path, page)
+        for index, controls in enumerate(owned)
+    ]
+
+
+def _owned_controls(tree: LexborHTMLParser, nodes: list[LexborNode]) -> list[list[LexborNode]]:
+    """Each form's controls in tree order, with HTML5 ``form="id"`` owners taking precedence."""
+    by_id: dict[str, int] = {}
+    inside: dict[int, int] = {}
+    for index, node in enumerate(nodes):
+        by_id.setdefault(node.attributes.get("id") or "", index)
+        inside.update((control.mem_id, index) for control in node.css(_CONTROLS))
+    owned: list[list[LexborNode]] = [[] for _ in nodes]
+    for control in tree.css(_CONTROLS):
+        attrs = control.attributes
+        # A form attribute naming no form leaves the control without one, as in HTML.
+        owner = by_id.get(attrs["form"] or "") if "form" in attrs else inside.get(control.mem_id)
+        if owner is not None:
+            owned[owner].append(control)
+    return owned
+
+
+def _disabled_by_fieldsets(fieldsets: list[LexborNode]) -> set[int]:
+    locked: set[int] = set()
+    for fieldset in fieldsets:
+        spared: set[int] = set()
+        for child in fieldset.iter():
+            if child.tag == "legend":
+                # HTML keeps the controls of a disabled fieldset's first legend usable.
+                spared = {control.mem_id for control in child.css(_CONTROLS)}
+                break
+        locked.update(c.mem_id for c in fieldset.css(_CONTROLS) if c.mem_id not in spared)
+    return locked
+
+
+def _text(node: LexborNode) -> str:
+    return " ".join(node.text(deep=True).split())
+
+
+def _labels(
+    attributes: list[dict[str, str | None]], nodes: list[LexborNode], tree: LexborHTMLParser
+) -> list[str]:
+    """For each form, the shortest CSS selector that matches it alone among the page's forms."""
+    ids = [attrs.get("id") for attrs in attributes]
+    labels = []
+    for index, ident in enumerate(ids):
+        if ident and _quotable(ident) and (len(ids) == 1 or ids.count(ident) == 1):
+            labels.append(f"#{ident}" if _IDENTIFIER.fullmatch(ident) else f'form[id="{ident}"]')
+        else:
+            labels.append(_other_label(index, attributes, nodes, tree))
+    return labels
+
+
+def _other_label(
+    index: int,
+    attributes: list[dict[str, str | None]],
+    nodes: list[LexborNode],
+    tree: LexborHTMLParser,
+) -> str:
+    own = attributes[index]
+    name = own.get("name")
+    if name and _quotable(name) and _unique(attributes, "name", name):
+        return f"form[name={name}]" if _IDENTIFIER.fullmatch(name) else f'form[name="{name}"]'
+    classes = (own.get("class") or "").split()
+    if classes and _identifiers(classes):
+        worn = set(classes)
+        for other, attrs in enumerate(attributes):
+            if other != index and worn.issubset((attrs.get("class") or "").split()):
+                break
+        else:
+            return "form." + ".".join(classes)
+    if len(nodes) == 1:
+        return "form"
+    action = own.get("action")
+    if action and _quotable(action) and _unique(attributes, "action", action):
+        return f'form[action="{action}"]'
+    return _path(nodes[index], tree)
+
+
+def _identifiers(values: list[str]) -> bool:
+    return all(_IDENTIFIER.fullmatch(value) for value in values)
+
+
+def _unique(attributes: list[dict[str, str | None]], key: str, value: str) -> bool:
+    return [attrs.get(key) for attrs in attributes].count(value) == 1
+
+
+def _quotable(value: str) -> bool:
+    # lexbor reads no escapes inside a quoted attribute value, so such values cannot be quoted.
+    return '"' not in value and "\\" not in value and "\n" not in value
+
+
+def _path(node: LexborNode, tree: LexborHTMLParser) -> str:
+    """A child-combinator path that grows upwards until it matches only ``node``."""
+    selector = ""
+    current: LexborNode | None = node
+    while current is not None and current.tag not in (None, "-document"):
+        ident = current.attributes.get("id") if current is not node else None
+        if ident and _IDENTIFIER.fullmatch(ident):
+            segment = f"#{ident}"
+        else:
+            position, sibling = 1, current.prev
+            while sibling is not None:
+                position += sibling.tag == current.tag
+                sibling = sibling.prev
+            segment = f"{current.tag}:nth-of-type({position})"
+        selector = f"{segment} > {selector}" if selector else segment
+        matches = tree.css(selector)
+        if len(matches) == 1 and matches[0].mem_id == node.mem_id:
+            break
+        current = current.parent
+    return selector
+
+
+def _read_form(
+    attrs: dict[str, str | None],
+    label: str,
+    index: int,
+    controls: list[LexborNode],
+    base_path: str,
+    page: _Page,
+) -> HtmlForm:
     action = attrs.get("action") or ""
-    absolute = urljoin(f"http://testserver{base_path}", action) if action else base_path
-    parts = urlsplit(absolute)
-    path = parts.path + (f"?{parts.query}" if parts.query else "") if parts.scheme else absolute
+    if not action:
+        path = base_path
+    elif action[0] == "/" and action[:2] != "//" and not any(c in action for c in "#.\\"):
+        # The usual {% url %} action is already the path urljoin would make of it.
+        path = action
+    else:
+        parts = urlsplit(urljoin(f"http://testserver{base_path}", action))
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
     form = HtmlForm(
-        label=_label(attrs, index, count),
+        label=label,
         action=path,
         method=(attrs.get("method") or "get").lower(),
         enctype=(attrs.get("enctype") or "application/x-www-form-urlencoded").lower(),
+        index=index,
+        id=attrs.get("id"),
+        _page=page,
     )
-    for control in node.css(_CONTROLS):
-        _read_control(form, control)
+    for control in controls:
+        _read_control(form, control, page)
     return form
 
 
-def _read_control(form: HtmlForm, control: LexborNode) -> None:
+def _read_control(form: HtmlForm, control: LexborNode, page: _Page) -> None:
     attrs = control.attributes
+    tag = control.tag
+    if tag == "input":
+        kind = attrs.get("type")
+        kind = kind.lower() if kind else "text"
+    elif tag == "button":
+        kind = (attrs.get("type") or "").lower()
+        # A button whose type is missing or unknown submits, as in HTML.
+        if kind not in _NEVER_SENT:
+            kind = "submit"
+    else:
+        kind = tag or ""
+    disabled = "disabled" in attrs
+    if not disabled and page.locked_by_fieldset:
+        disabled = control.mem_id in page.locked_by_fieldset
     name = attrs.get("name")
+    if kind in _SPECIAL_KINDS:
+        _read_special(form, control, attrs, kind, name or "", disabled, page)
+        return
     if not name:
         return
-    tag = control.tag
-    kind = (attrs.get("type") or ("submit" if tag == "button" else "text")).lower()
-    if tag in ("select", "textarea"):
-        kind = tag
-    if name not in form.types:
+    # Text-like inputs, the bulk of most forms, take this short path.
+    types = form.types
+    if name not in types:
+        form.names.append(name)
+        types[name] = kind
+        if disabled or ("readonly" in attrs and kind in _READONLY_KINDS):
+            form.locked[name] = "disabled" if disabled else "readonly"
+    elif form.locked and name in form.locked and not disabled and "readonly" not in attrs:
+        del form.locked[name]
+    if "autocomplete" in attrs:
+        form.autocomplete.setdefault(name, (attrs["autocomplete"] or "").strip().lower())
+    if disabled:
+        return
+    if "required" in attrs and "readonly" not in attrs and name not in form.required:
+        form.required.append(name)
+    values = form.values
+    if name in values:
+        values[name].append(attrs.get("value") or "")
+    else:
+        values[name] = [attrs.get("value") or ""]
+
+
+def _read_special(
+    form: HtmlForm,
+    control: LexborNode,
+    attrs: dict[str, str | None],
+    kind: str,
+    name: str,
+    disabled: bool,
+    page: _Page,
+) -> None:
+    """Buttons, choices, text areas and files: the controls that need more than a value."""
+    if kind in _SUBMITS:
+        form.buttons.append(_button(control, attrs, kind, name, disabled, len(form.buttons)))
+    if not name:
+        return
+    new = name not in form.types
+    if new:
         form.names.append(name)
         form.types[name] = kind
-    if "required" in attrs and name not in form.required:
-        form.required.append(name)
-    if "disabled" in attrs or kind in _BUTTON_TYPES:
+    if disabled or ("readonly" in attrs and kind in _READONLY_KINDS):
+        # A name stays writable while one of its controls is; constraint validation skips it.
+        if new:
+            form.locked[name] = "disabled" if disabled else "readonly"
+    else:
+        if form.locked and name in form.locked:
+            del form.locked[name]
+        if "required" in attrs and name not in form.required:
+            form.required.append(name)
+    if kind in _SUBMITS or kind in _NEVER_SENT:
         return
     if kind == "select":
-        options, chosen = [], []
-        for option in control.css("option"):
-            option_attrs = option.attributes
-            value = option_attrs.get("value") or option.text(strip=True) or ""
-            options.append(value)
-            if "selected" in option_attrs:
-                chosen.append(value)
-        form.options[name] = options
-        if not chosen and options and "multiple" not in attrs:
-            chosen = [options[0]]
-        form.values.setdefault(name, []).extend(chosen)
+        if "multiple" in attrs:
+            form.multiple.add(name)
+        _read_select(form, control, name, disabled, "multiple" in attrs, attrs.get("size"))
     elif kind in ("checkbox", "radio"):
-        value = attrs.get("value") or "on"
+        value = attrs.get("value")
+        if value is None:
+            value = "" if "value" in attrs else "on"
+        if disabled:
+            form.disabled_options.setdefault(name, []).append(value)
+            return
         form.options.setdefault(name, []).append(value)
+        form._option_nodes.setdefault(name, []).append(control)
         if "checked" in attrs:
             form.values.setdefault(name, []).append(value)
-    elif kind == "textarea":
+    elif kind == "file":
+        if "multiple" in attrs:
+            form.multiple.add(name)
+    elif not disabled:
         form.values.setdefault(name, []).append(control.text(deep=True))
-    elif kind != "file":
-        form.values.setdefault(name, []).append(attrs.get("value") or "")
+
+
+def _button(
+    control: LexborNode,
+    attrs: dict[str, str | None],
+    kind: str,
+    name: str,
+    disabled: bool,
+    index: int,
+) -> SubmitButton:
+    value = attrs.get("value")
+    if control.tag == "button":
+        text = _text(control)
+    elif kind == "image":
+        text = attrs.get("alt") or value or ""
+    else:
+        # Chromium sends and shows "Submit" for an <input type=submit> without a value.
+        value = "Submit" if value is None else value
+        text = value
+    button = object.__new__(SubmitButton)
+    # A frozen dataclass's __init__ sets each field through object.__setattr__, which costs
+    # more than the rest of reading the button.
+    button.__dict__.update(
+        name=name, value=value or "", text=text, index=index, disabled=disabled, type=kind
+    )
+    return button
+
+
+def _read_select(
+    form: HtmlForm,
+    control: LexborNode,
+    name: str,
+    disabled: bool,
+    multiple: bool,
+    size: str | None,
+) -> None:
+    values, nodes, chosen, first = [], [], [], None
+    for option in control.css("option"):
+        option_attrs = option.attributes
+        value = option_attrs.get("value")
+        if value is None:
+            value = "" if "value" in option_attrs else _text(option)
+        parent = option.parent
+        if "disabled" in option_attrs or (
+            parent is not None and parent.tag == "optgroup" and "disabled" in parent.attributes
+        ):
+            form.disabled_options.setdefault(name, []).append(value)
+        else:
+            values.append(value)
+            nodes.append(option)
+            first = value if first is None else first
+        if "selected" in option_attrs:
+            chosen.append(value)
+    form.options.setdefault(name, []).extend(values)
+    form._option_nodes.setdefault(name, []).extend(nodes)
+    if disabled:
+        return
+    if not multiple:
+        # A drop-down shows one option: the last selected one, else the first it may show.
+        one_row = size is None or not size.strip().isdigit() or int(size) <= 1
+        chosen = chosen[-1:] or ([first] if first is not None and one_row else [])
+    if chosen:
+        form.values.setdefault(name, []).extend(chosen)
 
 
 def choose_form(
@@ -132,7 +471,7 @@ def choose_form(
     if not forms:
         raise AssertionError(f"No <form> on {where}.")
     if selector is not None:
-        return _select(forms, where, selector, html)
+        return _select(forms, where, selector, lambda: LexborHTMLParser(html))
     if prefer is not None:
         return min(forms, key=prefer)
     if len(forms) > 1:
@@ -144,27 +483,44 @@ def choose_form(
     return forms[0]
 
 
-def _select(forms: list[HtmlForm], where: str, selector: str, html: str | bytes) -> HtmlForm:
-    # A selector that is a form's label ("#signup") needs no second parse of the page.
-    labelled = [form for form in forms if form.label == selector]
-    if len(labelled) == 1:
-        return labelled[0]
-    tree = LexborHTMLParser(html)
+def _select(
+    forms: list[HtmlForm],
+    where: str,
+    selector: str,
+    tree_of: Callable[[], LexborHTMLParser],
+) -> HtmlForm:
+    # Labels are unique selectors of their page, so one needs no CSS matching (or second parse).
+    for form in forms:
+        if form.label == selector:
+            return form
+    tree = tree_of()
+    try:
+        matches = tree.css(selector)
+    except Exception as error:  # selectolax's SelectolaxError; older releases raise others
+        reason = str(error).rstrip(".") or type(error).__name__
+        raise AssertionError(
+            f"Selector {selector!r} is not valid CSS: {reason}; pass a CSS selector or one of "
+            f"the labels of the forms on {where}: " + ", ".join(form.label for form in forms) + "."
+        ) from None
     all_nodes = tree.css("form")
-    wanted = []
-    for match in tree.css(selector):
+    by_id = {node.attributes.get("id"): i for i, node in reversed(list(enumerate(all_nodes)))}
+    position = {node.mem_id: i for i, node in enumerate(all_nodes)}
+    indexes: set[int] = set()
+    for match in matches:
         if match.tag == "form":
-            wanted.append(match)
+            indexes.add(position[match.mem_id])
+            continue
+        if "form" in match.attributes and match.attributes["form"] in by_id:
+            indexes.add(by_id[match.attributes["form"]])
             continue
         inner = match.css("form")
-        wanted.extend(inner)
+        indexes.update(position[node.mem_id] for node in inner)
         if not inner:
             parent = match.parent
             while parent is not None and parent.tag != "form":
                 parent = parent.parent
             if parent is not None:
-                wanted.append(parent)
-    indexes = sorted({i for i, node in enumerate(all_nodes) for w in wanted if node == w})
+                indexes.add(position[parent.mem_id])
     if not indexes:
         raise AssertionError(
             f"No form matches selector {selector!r} on {where}; its forms are: "
@@ -174,37 +530,350 @@ def _select(forms: list[HtmlForm], where: str, selector: str, html: str | bytes)
     if len(indexes) > 1:
         raise AssertionError(
             f"Selector {selector!r} matches {len(indexes)} forms on {where}: "
-            + ", ".join(forms[i].describe() for i in indexes)
+            + ", ".join(forms[i].describe() for i in sorted(indexes))
             + "; make it name one."
         )
-    return forms[indexes[0]]
+    return forms[indexes.pop()]
 
 
-def fill(form: HtmlForm, data: Mapping[str, Any]) -> dict[str, Any]:
-    """What the browser would send after the user typed ``data`` into ``form``."""
-    unknown = [name for name in data if name not in form.types]
-    if unknown:
-        fields = ", ".join(form.names) or "(none)"
-        raise AssertionError(
-            f"Field {unknown[0]!r} is not in form {form.label}; its fields are: {fields}."
-        )
-    payload: dict[str, Any] = {name: list(values) for name, values in form.values.items()}
-    for name, value in data.items():
-        kind = form.types[name]
-        if value is None or value is False:
-            payload.pop(name, None)
-        elif value is True:
-            choices = form.options.get(name) or ["on"]
-            payload[name] = [choices[0] if kind in ("checkbox", "radio") else "on"]
-        elif isinstance(value, (list, tuple)):
-            payload[name] = [_as_value(item) for item in value]
+def choose_button(
+    form: HtmlForm, button: str | None, data: Mapping[str, Any]
+) -> SubmitButton | None:
+    """The submit button a submission clicks: ``button`` (a name, value or text), the one a key
+    of ``data`` names, else the first enabled one; None when the form has none to click."""
+    if not form.buttons:
+        if button is not None:
+            _press(form, button)
+        return None
+    if button is None:
+        for candidate in form.buttons:
+            if candidate.name and candidate.name in data:
+                break
         else:
-            payload[name] = [_as_value(value)]
+            return _first_enabled(form.buttons)
+    names = {candidate.name for candidate in form.buttons if candidate.name}
+    keys = [key for key in data if key in names]
+    if keys and button is not None:
+        raise AssertionError(
+            f"Both button={button!r} and the field {keys[0]!r} choose a submit button of form "
+            f"{form.label}; a browser clicks one, so pass only one of them."
+        )
+    if len(keys) > 1:
+        raise AssertionError(
+            f"The fields {keys[0]!r} and {keys[1]!r} both name submit buttons of form "
+            f"{form.label}; a browser clicks one, so pass only one of them."
+        )
+    if keys:
+        return _click(form, keys[0], data[keys[0]])
+    if button is not None:
+        return _press(form, button)
+    return _first_enabled(form.buttons)
+
+
+def _first_enabled(buttons: list[SubmitButton]) -> SubmitButton | None:
+    for candidate in buttons:
+        if not candidate.disabled:
+            return candidate
+    return None
+
+
+def _click(form: HtmlForm, name: str, value: Any) -> SubmitButton:
+    named = [candidate for candidate in form.buttons if candidate.name == name]
+    listing = ", ".join(candidate.describe() for candidate in named)
+    if value is True:
+        if len({candidate.value for candidate in named}) > 1:
+            raise AssertionError(
+                f"Form {form.label} has {len(named)} submit buttons named {name!r}; pass "
+                f"{name}= the value or text of the one to click: {listing}."
+            )
+        return _enabled(form, named)
+    wanted = str(value)
+    chosen = [candidate for candidate in named if candidate.value == wanted] or [
+        candidate for candidate in named if candidate.text == wanted
+    ]
+    if not chosen:
+        raise AssertionError(
+            f"Form {form.label} has no submit button named {name!r} with the value or text "
+            f"{value!r}; pass {name}=True or the value or text of one of: {listing}."
+        )
+    return _enabled(form, chosen)
+
+
+def _press(form: HtmlForm, button: str) -> SubmitButton:
+    listing = ", ".join(candidate.describe() for candidate in form.buttons)
+    if not form.buttons:
+        raise AssertionError(
+            f"Form {form.label} has no submit button; leave out button={button!r} to submit it "
+            "the way pressing Enter does."
+        )
+    chosen = [c for c in form.buttons if button in (c.name, c.value, c.text)]
+    if not chosen:
+        raise AssertionError(
+            f"Form {form.label} has no submit button {button!r}; pass button= the name, value or "
+            f"text of one of its buttons: {listing}."
+        )
+    if len({(c.name, c.value, c.type) for c in chosen}) > 1:
+        raise AssertionError(
+            f"button={button!r} matches {len(chosen)} submit buttons of form {form.label}: "
+            + ", ".join(candidate.describe() for candidate in chosen)
+            + "; pass a name, value or text that only one of them has."
+        )
+    return _enabled(form, chosen)
+
+
+def _enabled(form: HtmlForm, chosen: list[SubmitButton]) -> SubmitButton:
+    for candidate in chosen:
+        if not candidate.disabled:
+            return candidate
+    raise AssertionError(
+        f"Submit button {chosen[0].describe()} of form {form.label} is disabled, so a browser "
+        "cannot click it; enable it in the page or choose another button."
+    )
+
+
+def fill(
+    form: HtmlForm, data: Mapping[str, Any], button: SubmitButton | None = None
+) -> dict[str, Any]:
+    """What the browser sends after the user typed ``data`` into ``form`` and clicked ``button``.
+
+    Without ``button``, :func:`choose_button` picks it (the one a key of ``data`` names, else the
+    first enabled one: what pressing Enter clicks). Options given by visible text become values.
+    """
+    if button is None:
+        button = choose_button(form, None, data)
+    payload: dict[str, list[Any]] = {name: list(values) for name, values in form.values.items()}
+    types, locked = form.types, form.locked
+    for name, value in data.items():
+        kind = types.get(name)
+        if kind in _SUBMITS:
+            continue
+        if kind is not None and (not locked or name not in locked):
+            # Typing text or an offered value, most of what tests do, needs no more checks.
+            if value.__class__ is str:
+                if kind not in _SPECIAL_KINDS or (
+                    kind in _CHOICES and value in form.options.get(name, ())
+                ):
+                    payload[name] = [value]
+                    continue
+            elif value is True and kind == "checkbox" and name in form.options:
+                payload[name] = form.options[name][:1]
+                continue
+        template = name if kind is not None else _row_template(form, name, data)
+        typed = _typed(form, name, template, value)
+        if typed:
+            payload[name] = typed
+        else:
+            payload.pop(name, None)
+    if button is not None:
+        if button.type == "submit":
+            if button.name:
+                payload.setdefault(button.name, []).append(button.value)
+        else:
+            for name, value in button.fields().items():
+                payload.setdefault(name, []).append(value)
     return {name: values[0] if len(values) == 1 else values for name, values in payload.items()}
 
 
-def _as_value(value: Any) -> Any:
-    return value if hasattr(value, "read") else str(value)
+def _typed(form: HtmlForm, name: str, template: str, value: Any) -> list[Any]:
+    """The values ``value`` puts in the submission for field ``name`` (shaped like ``template``)."""
+    kind = form.types[template]
+    if kind in _NEVER_SENT:
+        raise AssertionError(
+            f"Field {name!r} of form {form.label} is a button of type {kind!r}, which a browser "
+            "never sends; leave it out."
+        )
+    locked = form.locked.get(template)
+    if locked is not None:
+        raise AssertionError(
+            f"Field {name!r} of form {form.label} is {locked}, so a browser cannot change it; "
+            f"leave it out, or remove the {locked} attribute in the page."
+        )
+    if value is None or value is False:
+        return []
+    many = isinstance(value, (list, tuple))
+    items = list(value) if many else [value]
+    if kind == "file":
+        return _files(form, name, template, items, many)
+    if kind in _CHOICES:
+        single = kind == "radio" or (kind == "select" and template not in form.multiple)
+        if many and len(items) != 1 and single:
+            what = "a radio group" if kind == "radio" else "a <select> without multiple"
+            raise AssertionError(
+                f"Field {name!r} of form {form.label} takes one value ({what}); "
+                f"pass one of its options, not {value!r}."
+            )
+        if value is True:
+            return _offered(form, template)[:1] or [_option(form, name, template, True)]
+        return [_option(form, name, template, item) for item in items]
+    if value is True:
+        return ["on"]
+    return [item if hasattr(item, "read") else str(item) for item in items]
+
+
+def _offered(form: HtmlForm, template: str) -> list[str]:
+    return form.options.get(template, [])
+
+
+def _option(form: HtmlForm, name: str, template: str, item: Any) -> str:
+    wanted = str(item)
+    values = _offered(form, template)
+    if wanted in values:
+        return wanted
+    texts = form.option_texts(template)
+    by_text = list(
+        dict.fromkeys(v for v, text in zip(values, texts, strict=True) if text == wanted)
+    )
+    if len(by_text) == 1:
+        return by_text[0]
+    if by_text:
+        raise AssertionError(
+            f"Field {name!r} of form {form.label} has {len(by_text)} options with the text "
+            f"{wanted!r} ({', '.join(map(repr, by_text))}); pass the value of the one you mean."
+        )
+    if wanted in form.disabled_options.get(template, []):
+        raise AssertionError(
+            f"Option {wanted!r} of field {name!r} in form {form.label} is disabled, so a "
+            "browser cannot choose it; choose another option or enable it in the page."
+        )
+    listing = ", ".join(
+        repr(v) if not text or text == v else f"{v!r} ({text})"
+        for v, text in zip(values, texts, strict=True)
+    )
+    raise AssertionError(
+        f"Field {name!r} of form {form.label} has no option {item!r}; pass the value or text "
+        f"of one of its options: {listing or '(none)'}."
+    )
+
+
+def _files(form: HtmlForm, name: str, template: str, items: list[Any], many: bool) -> list[Any]:
+    if many and template not in form.multiple:
+        raise AssertionError(
+            f"Field {name!r} of form {form.label} takes one file (its <input type=file> has no "
+            "multiple attribute); pass one file, not a list."
+        )
+    for item in items:
+        if not hasattr(item, "read"):
+            raise AssertionError(
+                f"Field {name!r} of form {form.label} is a file input; pass an open file or a "
+                f"django.core.files.uploadedfile.SimpleUploadedFile, not {item!r}."
+            )
+    if items and (form.method != "post" or form.enctype != _MULTIPART):
+        raise AssertionError(
+            f"Form {form.describe()} would send only the names of its files: a browser uploads "
+            f'files only with method="post" enctype="{_MULTIPART}"; add them to the <form>.'
+        )
+    return items
+
+
+def _row_template(form: HtmlForm, name: str, data: Mapping[str, Any]) -> str:
+    """The field a new formset row's ``name`` (``book_set-3-title``) copies, or a failure."""
+    for match in _ROW_NUMBER.finditer(name):
+        prefix, rest = name[: match.start()], name[match.end() :]
+        total_name = f"{prefix}-TOTAL_FORMS"
+        if total_name not in form.types:
+            continue
+        for template in (f"{prefix}-__prefix__-{rest}", f"{prefix}-0-{rest}"):
+            if template in form.types:
+                total = _total(form, total_name, data)
+                if int(match.group(1)) < total:
+                    return template
+                raise AssertionError(
+                    f"Field {name!r} is in row {match.group(1)} of formset {prefix!r} in form "
+                    f"{form.label}, but {total_name} is {total}; add rows with "
+                    "add_formset_rows()."
+                )
+    fields = ", ".join(form.names) or "(none)"
+    raise AssertionError(f"Field {name!r} is not in form {form.label}; its fields are: {fields}.")
+
+
+def _total(form: HtmlForm, total_name: str, data: Mapping[str, Any]) -> int:
+    given = data.get(total_name, (form.values.get(total_name) or ["0"])[0])
+    try:
+        return int(str(given))
+    except ValueError:
+        raise AssertionError(
+            f"Field {total_name!r} of form {form.label} is {given!r}, not a number of rows."
+        ) from None
+
+
+def _knows(form: HtmlForm, name: str, data: Mapping[str, Any]) -> bool:
+    if name in form.types:
+        return True
+    try:
+        _row_template(form, name, data)
+    except AssertionError:
+        return False
+    return True
+
+
+def add_formset_rows(
+    page: Any, prefix: str, *rows: Mapping[str, Any], selector: str | None = None
+) -> dict[str, Any]:
+    """The data that adds ``rows`` to formset ``prefix`` of ``page`` (a response or HtmlForm).
+
+    ``submit_form(client, page, **add_formset_rows(page, "book_set", {"title": "Dune"}))`` bumps
+    ``TOTAL_FORMS`` and fills the new rows like admin's "Add another" (from its ``__prefix__`` row).
+    """
+    total_name = f"{prefix}-TOTAL_FORMS"
+    form = page if isinstance(page, HtmlForm) else _form_with(page, total_name, prefix, selector)
+    total = _total(form, total_name, {})
+    maximum = (
+        _total(form, f"{prefix}-MAX_NUM_FORMS", {})
+        if f"{prefix}-MAX_NUM_FORMS" in form.values
+        else None
+    )
+    if maximum is not None and total + len(rows) > maximum:
+        raise AssertionError(
+            f"Formset {prefix!r} in form {form.label} takes at most {maximum} rows "
+            f"({prefix}-MAX_NUM_FORMS) and has {total}, so a browser cannot add {len(rows)} more."
+        )
+    template = f"{prefix}-__prefix__-"
+    if not any(name.startswith(template) for name in form.types):
+        template = f"{prefix}-0-"
+    fields = [name[len(template) :] for name in form.names if name.startswith(template)]
+    if not fields:
+        raise AssertionError(
+            f"Formset {prefix!r} in form {form.label} shows no row to copy (no {prefix}-0-... or "
+            f"{prefix}-__prefix__-... fields); render formset.empty_form in the page."
+        )
+    data: dict[str, Any] = {total_name: str(total + len(rows))}
+    copies_defaults = "__prefix__" in template
+    for number, row in enumerate(rows, start=total):
+        unknown = [key for key in row if key not in fields]
+        if unknown:
+            raise AssertionError(
+                f"The rows of formset {prefix!r} in form {form.label} have no field {unknown[0]!r}; "
+                f"their fields are: {', '.join(fields)}."
+            )
+        for rest in fields:
+            defaults = form.values.get(template + rest, []) if copies_defaults else []
+            if rest in row:
+                data[f"{prefix}-{number}-{rest}"] = row[rest]
+            elif defaults:
+                data[f"{prefix}-{number}-{rest}"] = defaults if len(defaults) > 1 else defaults[0]
+    return data
+
+
+def _form_with(response: Any, total_name: str, prefix: str, selector: str | None) -> HtmlForm:
+    exchange = exchange_of(response)
+    where = f"{exchange.method} {exchange.path}"
+    tree = LexborHTMLParser(response.content)
+    forms = _parse(tree, exchange.path)
+    if selector is not None:
+        return _select(forms, where, selector, lambda: tree)
+    holding = [form for form in forms if total_name in form.types]
+    if not holding:
+        prefixes = sorted(
+            name[: -len("-TOTAL_FORMS")]
+            for form in forms
+            for name in form.names
+            if name.endswith("-TOTAL_FORMS")
+        )
+        raise AssertionError(
+            f"No form on {where} has a formset with prefix {prefix!r} (a field {total_name!r}); "
+            f"the page's formset prefixes are: {', '.join(prefixes) or '(none)'}."
+        )
+    return choose_form(holding, where)
 
 
 def send(form: HtmlForm, payload: Mapping[str, Any]) -> Request:
@@ -232,14 +901,21 @@ def response_of(client: Any, response: Any = None) -> Any:
 
 
 def submit_form(
-    client: Any, response: Any = None, selector: str | None = None, **data: Any
+    client: Any,
+    response: Any = None,
+    selector: str | None = None,
+    *,
+    button: str | None = None,
+    **data: Any,
 ) -> Any:
     """Fill ``data`` into the form of ``response`` and submit it like a browser.
 
-    Fails when a name in ``data`` is not a field of the form, and when a POST form has no
-    CSRF token. Returns the response to the submission (an awaitable with an ``AsyncClient``).
+    ``button`` clicks the submit button with that name, value or text (default: the first one).
+    Fails when a name in ``data`` is not a field of the form, a value is not one the page offers,
+    a field is disabled or readonly, and when a POST form has no CSRF token. Returns the response
+    to the submission (an awaitable with an ``AsyncClient``).
     """
-    request = _submission(response_of(client, response), selector, data)
+    request = _submission(response_of(client, response), selector, button, data)
     return run(client, lambda: _one_request(request))
 
 
@@ -247,25 +923,50 @@ def _one_request(request: Request) -> Steps[Any]:
     return (yield request)
 
 
-def _submission(response: Any, selector: str | None, data: Mapping[str, Any]) -> Request:
+def _submission(
+    response: Any, selector: str | None, button: str | None, data: Mapping[str, Any]
+) -> Request:
     exchange = exchange_of(response)
     where = f"{exchange.method} {exchange.path}"
-    html = response.content
-    forms = parse_forms(html, exchange.path)
-    if selector is None and len(forms) > 1:
-        forms = _forms_for(forms, data, where)
-    form = choose_form(forms, where, selector, html)
-    return send(form, fill(form, data))
+    tree = LexborHTMLParser(response.content)
+    forms = _parse(tree, exchange.path)
+    if not forms:
+        raise AssertionError(f"No <form> on {where}.")
+    if selector is not None:
+        form = _select(forms, where, selector, lambda: tree)
+    else:
+        if len(forms) > 1:
+            forms = _forms_for(forms, data, button, where)
+        form = choose_form(forms, where)
+    return send(form, fill(form, data, choose_button(form, button, data)))
 
 
-def _forms_for(forms: list[HtmlForm], data: Mapping[str, Any], where: str) -> list[HtmlForm]:
+def _forms_for(
+    forms: list[HtmlForm], data: Mapping[str, Any], button: str | None, where: str
+) -> list[HtmlForm]:
     """The forms that could take ``data``; a POST form wins over GET forms such as a search box."""
-    fitting = [form for form in forms if all(name in form.types for name in data)]
+    fitting = [form for form in forms if all(_knows(form, name, data) for name in data)]
     if not fitting:
         listing = "; ".join(f"{form.label}: {', '.join(form.names) or '(none)'}" for form in forms)
-        missing = next(name for name in data if not any(name in f.types for f in forms))
+        missing = next(name for name in data if not any(_knows(f, name, data) for f in forms))
         raise AssertionError(
             f"Field {missing!r} is not in any form on {where}; the forms' fields are: {listing}."
         )
+    if button is not None:
+        pressing = [form for form in fitting if any(_names(b, button) for b in form.buttons)]
+        if not pressing:
+            listing = "; ".join(
+                f"{form.label}: {', '.join(b.describe() for b in form.buttons) or '(none)'}"
+                for form in fitting
+            )
+            raise AssertionError(
+                f"No form on {where} has a submit button {button!r}; the forms' buttons are: "
+                f"{listing}."
+            )
+        fitting = pressing
     posting = [form for form in fitting if form.method == "post"]
     return posting if len(posting) == 1 else fitting
+
+
+def _names(candidate: SubmitButton, button: str) -> bool:
+    return button in (candidate.name, candidate.value, candidate.text)

@@ -16,9 +16,14 @@ class KitMethods:
     client: Any
 
     @property
+    def _driver(self) -> Any:
+        # What the flows drive: the test client here, the browser in BrowserTestCase.
+        return self.client
+
+    @property
     def last_response(self) -> Any:
         """The latest response the client received."""
-        return getattr(self.client, "last_response", None)
+        return getattr(self._driver, "last_response", None)
 
     def url(self, target: str, *args: Any, **kwargs: Any) -> str:
         """The path of a URL name (strictly resolved) or a literal path."""
@@ -26,19 +31,19 @@ class KitMethods:
 
     def signup(self, *, url: str | None = None, **fields: Any) -> Any:
         """:func:`~django_integration_kit.signup` with this client: the new user."""
-        return flows.signup(self.client, url=url, **fields)
+        return flows.signup(self._driver, url=url, **fields)
 
     def login(self, username: str, password: str, *, url: str | None = None) -> Any:
         """:func:`~django_integration_kit.login` with this client: the submission's response."""
-        return flows.login(self.client, username, password, url=url)
+        return flows.login(self._driver, username, password, url=url)
 
     def login_as(self, user: Any = None, **user_fields: Any) -> Any:
         """:func:`~django_integration_kit.login_as` with this client: the user."""
-        return flows.login_as(self.client, user, **user_fields)
+        return flows.login_as(self._driver, user, **user_fields)
 
     def logout(self) -> None:
         """:func:`~django_integration_kit.logout` with this client."""
-        flows.logout(self.client)
+        flows.logout(self._driver)
 
     def assert_login_required(
         self,
@@ -46,17 +51,24 @@ class KitMethods:
         *args: Any,
         method: str = "get",
         status: int | None = None,
+        login_url: str | None = None,
         **kwargs: Any,
     ) -> None:
         """:func:`~django_integration_kit.assert_login_required` with this client."""
         flows.assert_login_required(
-            self.client, target, *args, method=method, status=status, **kwargs
+            self._driver,
+            target,
+            *args,
+            method=method,
+            status=status,
+            login_url=login_url,
+            **kwargs,
         )
 
     def submit_form(self, response: Any = None, selector: str | None = None, **data: Any) -> Any:
         """:func:`~django_integration_kit.submit_form` with this client; ``response`` defaults
         to :attr:`last_response`."""
-        return forms.submit_form(self.client, response, selector, **data)
+        return forms.submit_form(self._driver, response, selector, **data)
 
     # The builders need no client; static, so setUpTestData can call cls.make_user() too.
     make_user = staticmethod(builders.make_user)

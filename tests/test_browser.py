@@ -15,11 +15,12 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
 
-from django_integration_kit import browser
+from django_integration_kit import assert_login_required, browser, login, login_as, logout, signup
 from django_integration_kit._defaults import FAST_HASHER
 from django_integration_kit.browser import BrowserTestCase, find_browser
-from django_integration_kit.forms import parse_forms
+from django_integration_kit.forms import fill, parse_forms
 
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
@@ -242,14 +243,15 @@ class BrowserFlowsTest(BrowserTestCase):
             "(username: Please fill out this field.). Pass values these fields accept."
         )
 
-    def test_login_types_into_the_form_and_returns_the_final_response(self):
+    def test_login_types_into_the_form_and_returns_the_submissions_response(self):
         user = self.make_user()
 
         response = self.login(user.username, user.raw_password)
 
-        assert response.status == 200
-        assert response.url == self.live_server_url + "/dashboard/"
-        assert self._session_user_id() == str(user.pk)
+        assert response.status_code == 302
+        assert response["Location"] == "/dashboard/"
+        assert self.page.url == self.live_server_url + "/dashboard/"
+        assert self.driver.session_user_id() == str(user.pk)
 
     def test_login_with_a_wrong_password_fails_with_a_masked_message(self):
         user = self.make_user()
@@ -280,10 +282,13 @@ class BrowserFlowsTest(BrowserTestCase):
         assert self.page.inner_text("main p") == f"Welcome, {user.username}"
 
     def test_login_names_the_fields_when_login_fields_do_not_match(self):
-        with pytest.raises(AssertionError) as excinfo:
+        with (
+            mock.patch.object(type(self), "login_fields", ("email", "password"), create=True),
+            pytest.raises(AssertionError) as excinfo,
+        ):
             self.login("ana", "Kit-pass-9", url="legacy_login")
         assert str(excinfo.value) == (
-            "The login form form.login (POST /legacy/login/) has no field 'username'; its fields "
+            "The login form form.login (POST /legacy/login/) has no field 'email'; its fields "
             "are: csrfmiddlewaretoken, login, password. Set INTEGRATION_KIT['LOGIN_FIELDS'] (or "
             "login_fields on the test class) to the form's username and password names."
         )
@@ -294,7 +299,7 @@ class BrowserFlowsTest(BrowserTestCase):
         self.visit("profile")
 
         assert self.page.inner_text("dd >> nth=0") == "alex"
-        assert self._session_user_id() == str(user.pk)
+        assert self.driver.session_user_id() == str(user.pk)
         with pytest.raises(TypeError):
             self.login_as(user, username="other")
 
@@ -305,23 +310,23 @@ class BrowserFlowsTest(BrowserTestCase):
         self.logout()
 
         assert self.page.url == self.live_server_url + "/"
-        assert self._session_user_id() is None
+        assert self.driver.session_user_id() is None
 
     def test_logout_posts_to_the_logout_view_from_any_page(self):
         self.login_as()
 
         self.logout()
 
-        assert self._session_user_id() is None
+        assert self.driver.session_user_id() is None
         self.assert_login_required("dashboard")
 
     def test_logout_without_a_logout_view_drops_the_session_cookie(self):
         self.login_as()
 
-        with mock.patch.object(type(self), "logout_url", None, create=True):
+        with override_settings(ROOT_URLCONF="config.urls_without_logout"):
             self.logout()
 
-        assert self._session_user_id() is None
+        assert self.driver.session_user_id() is None
 
     def test_fields_of_every_kind_are_typed_into_the_page(self):
         self.visit("contact")
@@ -337,8 +342,10 @@ class BrowserFlowsTest(BrowserTestCase):
             "body": "Hi",
         }
 
-        for name, value in values.items():
-            self._type(node, form, name, value)
+        payload = fill(form, values)
+
+        for name in values:
+            self.driver.type_into(node, form, name, payload[name])
 
         assert [node.locator(f"[name={name}]").input_value() for name in values] == [
             "Ana",
@@ -348,7 +355,7 @@ class BrowserFlowsTest(BrowserTestCase):
             "Hi",
         ]
         assert node.locator("[name=subscribe]").is_checked()
-        self._type(node, form, "subscribe", False)
+        self.driver.type_into(node, form, "subscribe", None)
         assert not node.locator("[name=subscribe]").is_checked()
 
     def test_assert_login_required_passes_for_a_protected_page(self):
@@ -360,8 +367,8 @@ class BrowserFlowsTest(BrowserTestCase):
         with pytest.raises(AssertionError) as excinfo:
             self.assert_login_required("home")
         assert str(excinfo.value).splitlines()[:3] == [
-            "GET / is not login-protected: it answered 200, expected a redirect to "
-            "/login/?next=/.",
+            "GET / is not login-protected: it answered 200, expected a redirect to the login "
+            "page /login/.",
             "Requests:",
             "  GET / 200",
         ]
@@ -369,8 +376,8 @@ class BrowserFlowsTest(BrowserTestCase):
         with pytest.raises(AssertionError) as excinfo:
             self.assert_login_required("staff")
         assert str(excinfo.value).splitlines()[0] == (
-            "GET /staff/ is not login-protected: it answered 403, expected a redirect to "
-            "/login/?next=/staff/."
+            "GET /staff/ is not login-protected: it answered 403, expected a redirect to the "
+            "login page /login/."
         )
 
     def test_assert_login_required_needs_an_anonymous_browser(self):
@@ -379,7 +386,7 @@ class BrowserFlowsTest(BrowserTestCase):
             self.assert_login_required("dashboard")
         assert str(excinfo.value) == (
             "assert_login_required() needs an anonymous browser, but this one is logged in; "
-            "call self.logout() first."
+            "call logout() first or use a fresh one."
         )
 
     def test_console_errors_collects_console_errors_and_uncaught_errors(self):
@@ -512,3 +519,132 @@ def test_a_browser_that_cannot_start_is_an_error_and_the_world_is_restored(
     assert "broken-chromium" in report
     assert os.environ.get(ASYNC_UNSAFE) == async_unsafe
     assert hashers == settings.PASSWORD_HASHERS
+
+
+# One flow definition, every driver
+
+
+def _outcome(call):
+    """What a flow call came to, comparable across drivers: its result or its failure's title."""
+    try:
+        result = call()
+    except AssertionError as error:
+        return f"failed: {str(error).splitlines()[0]}"
+    if result is None:
+        return "ok"
+    if hasattr(result, "status_code"):
+        return f"{result.status_code} -> {result.headers.get('Location')}"
+    return f"user {result.username}"
+
+
+class SameOutcomeOnEveryDriverTest(BrowserTestCase):
+    """The same flow calls give the same outcome with the test client, AsyncClient and the
+    browser: they are one definition, carried out by three drivers."""
+
+    def _drivers(self):
+        from concurrent.futures import ThreadPoolExecutor
+
+        from asgiref.sync import async_to_sync
+        from django.test import AsyncClient, Client
+
+        def in_a_thread(flow):
+            # Playwright keeps an event loop running in this thread; the async client gets its own.
+            async def awaited(*args, **kwargs):
+                return await flow(*args, **kwargs)
+
+            def call(client, *args, **kwargs):
+                with ThreadPoolExecutor(1) as pool:
+                    return pool.submit(async_to_sync(awaited), client, *args, **kwargs).result()
+
+            return call
+
+        return {
+            "client": (Client, lambda flow: flow),
+            "async client": (AsyncClient, in_a_thread),
+            "browser": (lambda: self.driver, lambda flow: flow),
+        }
+
+    def _outcomes(self, scenario):
+        outcomes = {}
+        for name, (make, wrap) in self._drivers().items():
+            self.driver.logout()
+            outcomes[name] = scenario(make(), wrap)
+        return outcomes
+
+    def assert_same(self, scenario, expected):
+        assert self._outcomes(scenario) == dict.fromkeys(self._drivers(), expected)
+
+    def test_signup_succeeds_alike(self):
+        counter = iter(range(3))
+
+        def scenario(client, wrap):
+            return _outcome(lambda: wrap(signup)(client, username=f"ana{next(counter)}"))
+
+        outcomes = self._outcomes(scenario)
+        assert outcomes == {
+            "client": "user ana0",
+            "async client": "user ana1",
+            "browser": "user ana2",
+        }
+
+    def test_signup_fails_alike(self):
+        def scenario(client, wrap):
+            return _outcome(
+                lambda: wrap(signup)(
+                    client, password1="Kit-pass-one-9", password2="Kit-pass-two-9"
+                )
+            )
+
+        self.assert_same(
+            scenario, "failed: signup() failed: POST /signup/ answered 200 with form errors."
+        )
+
+    def test_login_succeeds_and_fails_alike(self):
+        user = self.make_user()
+
+        self.assert_same(
+            lambda client, wrap: _outcome(
+                lambda: wrap(login)(client, user.username, user.raw_password)
+            ),
+            "302 -> /dashboard/",
+        )
+        self.assert_same(
+            lambda client, wrap: _outcome(lambda: wrap(login)(client, user.username, "Kit-no-9")),
+            "failed: login() failed: POST /login/ answered 200 with form errors.",
+        )
+
+    def test_a_second_login_step_is_reported_alike(self):
+        user = self.make_user()
+
+        self.assert_same(
+            lambda client, wrap: _outcome(
+                lambda: wrap(login)(
+                    client, user.username, user.raw_password, url="two_step_password"
+                )
+            ),
+            "failed: login() was sent on to a second step: POST /two-step/ answered 302 -> "
+            "/two-step/token/, and the client is not logged in yet (no user in its session). A "
+            "two-factor or multi-step login? Log in with login_as() to skip it, or drive the "
+            "step with submit_form().",
+        )
+
+    def test_login_walls_are_checked_alike(self):
+        self.assert_same(
+            lambda client, wrap: _outcome(
+                lambda: wrap(assert_login_required)(client, "dashboard")
+            ),
+            "ok",
+        )
+        self.assert_same(
+            lambda client, wrap: _outcome(lambda: wrap(assert_login_required)(client, "home")),
+            "failed: GET / is not login-protected: it answered 200, expected a redirect to the "
+            "login page /login/.",
+        )
+
+    def test_logout_ends_the_session_alike(self):
+        def scenario(client, wrap):
+            wrap(login_as)(client)
+            wrap(logout)(client)
+            return _outcome(lambda: wrap(assert_login_required)(client, "dashboard"))
+
+        self.assert_same(scenario, "ok")

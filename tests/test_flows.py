@@ -109,6 +109,42 @@ def test_signup_on_a_missing_page(plain):
     ]
 
 
+def test_signup_fills_username_and_email_the_html_does_not_mark_required(plain):
+    user = signup(plain, url="handmade_signup_page")
+
+    assert user.username.startswith("user")
+    assert user.email.endswith("@example.com")
+    assert user.check_password(user.raw_password)
+
+
+def test_signup_fails_when_the_submission_created_no_user(plain):
+    User.objects.create_user("someone-else")
+
+    with pytest.raises(AssertionError) as excinfo:
+        signup(plain, url="signup_creates_nobody")
+
+    assert str(excinfo.value).splitlines()[:4] == [
+        "signup() submitted the form and POST /waiting-list/ answered 302 without form "
+        "errors, but no user was created. Is this the signup page? Point "
+        "INTEGRATION_KIT['SIGNUP_URL'] (or url=) at it.",
+        "Requests:",
+        "  GET /waiting-list/ 200",
+        "  POST /waiting-list/ 302 -> /",
+    ]
+
+
+def test_signup_refuses_a_login_form(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        signup(plain, url="login")
+
+    assert str(excinfo.value).splitlines()[0] == (
+        "signup() found a login form, not a signup form, on GET /login/: #login (POST "
+        "/login/) has one password field, 'password', marked "
+        "autocomplete=\"current-password\". Point INTEGRATION_KIT['SIGNUP_URL'] (or "
+        "signup_url on the test class, or url=) at the signup page."
+    )
+
+
 # login
 
 
@@ -150,15 +186,70 @@ def test_login_with_third_party_field_names(plain, settings):
     assert response["Location"] == reverse("dashboard")
 
 
-def test_login_names_the_missing_field_and_the_setting(plain):
+def test_login_finds_a_third_party_forms_fields_without_settings(plain):
+    User.objects.create_user("hasnat", password="strongPass123")
+
+    response = login(plain, "hasnat", "strongPass123", url="legacy_login")
+
+    assert response["Location"] == reverse("dashboard")
+
+
+def test_login_names_the_missing_field_and_the_setting(plain, settings):
+    settings.INTEGRATION_KIT = {"LOGIN_FIELDS": ("email", "password")}
+
     with pytest.raises(AssertionError) as excinfo:
         login(plain, "hasnat", "strongPass123", url="legacy_login")
 
     assert str(excinfo.value) == (
-        "The login form form.login (POST /legacy/login/) has no field 'username'; its fields "
+        "The login form form.login (POST /legacy/login/) has no field 'email'; its fields "
         "are: csrfmiddlewaretoken, login, password. Set INTEGRATION_KIT['LOGIN_FIELDS'] (or "
         "login_fields on the test class) to the form's username and password names."
     )
+
+
+def test_login_reports_a_second_step_with_the_fix(plain):
+    User.objects.create_user("hasnat", password="strongPass123")
+
+    with pytest.raises(AssertionError) as excinfo:
+        login(plain, "hasnat", "strongPass123", url="two_step_password")
+
+    assert str(excinfo.value).splitlines()[:4] == [
+        "login() was sent on to a second step: POST /two-step/ answered 302 -> /two-step/token/, "
+        "and the client is not logged in yet (no user in its session). A two-factor or "
+        "multi-step login? Log in with login_as() to skip it, or drive the step with "
+        "submit_form().",
+        "Requests:",
+        "  GET /two-step/ 200",
+        "  POST /two-step/ 302 -> /two-step/token/",
+    ]
+
+
+def test_the_second_step_can_be_driven_with_submit_form(plain):
+    from django_integration_kit import submit_form
+
+    User.objects.create_user("hasnat", password="strongPass123")
+    with pytest.raises(AssertionError, match="second step"):
+        login(plain, "hasnat", "strongPass123", url="two_step_password")
+
+    response = submit_form(plain, plain.get("/two-step/token/"), token="123456")
+
+    assert response["Location"] == reverse("dashboard")
+    assert plain.get(reverse("dashboard")).status_code == 200
+
+
+def test_a_login_page_that_sends_a_logged_in_client_away_says_so(plain):
+    login_as(plain)
+
+    with pytest.raises(AssertionError) as excinfo:
+        login(plain, "hasnat", "strongPass123", url="login_or_away")
+
+    assert str(excinfo.value).splitlines()[:3] == [
+        "login() could not open its page: GET /login-or-away/ answered 302 -> /dashboard/, "
+        "expected 200. The client is already logged in, and the page sent it away: call "
+        "logout() first, or use a fresh client.",
+        "Requests:",
+        "  GET /login-or-away/ 302 -> /dashboard/",
+    ]
 
 
 # login_as and logout
@@ -191,13 +282,60 @@ def test_logout_posts_to_the_logout_view(plain):
     assert plain.get(reverse("dashboard")).status_code == 302
 
 
-def test_logout_without_a_logout_url_ends_the_session(plain, settings):
-    settings.INTEGRATION_KIT = {"LOGOUT_URL": None}
+def test_logout_without_a_logout_view_ends_the_session(plain, settings):
+    settings.ROOT_URLCONF = "config.urls_without_logout"
     login_as(plain)
 
     logout(plain)
 
     assert plain.get(reverse("dashboard")).status_code == 302
+
+
+def test_logout_fails_when_the_view_leaves_the_client_logged_in(plain, settings):
+    settings.INTEGRATION_KIT = {"LOGOUT_URL": "contact"}
+    login_as(plain)
+
+    with pytest.raises(AssertionError) as excinfo:
+        logout(plain)
+
+    assert str(excinfo.value).splitlines()[:3] == [
+        "logout() failed: POST /contact/ answered 302 but left the client logged in. Is it "
+        "the logout view? Set INTEGRATION_KIT['LOGOUT_URL'] (or logout_url on the test class).",
+        "Requests:",
+        "  POST /contact/ 302 -> /",
+    ]
+
+
+def test_logout_sends_the_csrf_token_when_csrf_is_enforced(settings):
+    from django_integration_kit import KitClient
+
+    client = KitClient(enforce_csrf_checks=True)
+    login_as(client)
+    client.get(reverse("dashboard"))
+
+    logout(client)
+
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_login_as_refuses_what_is_not_a_user(plain):
+    with pytest.raises(TypeError) as excinfo:
+        login_as(plain, "alice")
+
+    assert str(excinfo.value) == (
+        "login_as() takes a User instance, not str 'alice'; fetch the user first, or pass "
+        "fields to make one: login_as(client, username=...)."
+    )
+
+
+def test_login_as_refuses_an_unsaved_user(plain):
+    with pytest.raises(ValueError) as excinfo:
+        login_as(plain, User(username="ghost"))
+
+    assert str(excinfo.value) == (
+        "login_as() got an unsaved user <User: ghost>; save it first (user.save()), or use "
+        "make_user()."
+    )
 
 
 def test_logout_with_a_misnamed_url_is_an_error(plain, settings):
@@ -220,7 +358,8 @@ def test_assert_login_required_fails_on_a_public_page(plain):
         assert_login_required(plain, "home")
 
     assert str(excinfo.value).splitlines()[:3] == [
-        "GET / is not login-protected: it answered 200, expected a redirect to /login/?next=/.",
+        "GET / is not login-protected: it answered 200, expected a redirect to the login page "
+        "/login/.",
         "Requests:",
         "  GET / 200",
     ]
@@ -234,7 +373,7 @@ def test_assert_login_required_accepts_the_status_it_is_told(plain):
 
     assert str(excinfo.value).splitlines()[0] == (
         "GET /staff/ is not login-protected: it answered 403, "
-        "expected a redirect to /login/?next=/staff/."
+        "expected a redirect to the login page /login/."
     )
 
 
@@ -242,6 +381,49 @@ def test_assert_login_required_with_login_url_as_a_path(plain, settings):
     settings.LOGIN_URL = "/login/"
 
     assert_login_required(plain, "dashboard")
+
+
+def test_assert_login_required_passes_on_a_redirect_without_next(plain):
+    assert_login_required(plain, "guarded_without_next")
+
+
+def test_assert_login_required_checks_next_when_there_is_one(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        assert_login_required(plain, "guarded_with_wrong_next")
+
+    assert str(excinfo.value).splitlines()[:3] == [
+        "GET /guarded/wrong-next/ redirected to /login/?next=/, the login page, but with "
+        "next='/' instead of '/guarded/wrong-next/'.",
+        "Requests:",
+        "  GET /guarded/wrong-next/ 302 -> /login/?next=/",
+    ]
+
+
+def test_assert_login_required_names_another_login_page_and_the_setting(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        assert_login_required(plain, "admin:index")
+
+    assert str(excinfo.value).splitlines()[:3] == [
+        "GET /admin/ redirected to /admin/login/?next=/admin/, which looks like another login "
+        "page than LOGIN_URL (/login/): the page is protected by a login page the kit was not "
+        "told of. If that is the right one, set LOGIN_URL (or INTEGRATION_KIT['LOGIN_URL'], "
+        "login_url on the test class, or login_url=) to it.",
+        "Requests:",
+        "  GET /admin/ 302 -> /admin/login/?next=/admin/",
+    ]
+
+
+def test_assert_login_required_with_another_login_page(plain):
+    assert_login_required(plain, "admin:index", login_url="admin:login")
+
+
+def test_assert_login_required_fails_on_a_redirect_elsewhere(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        assert_login_required(plain, "contact", method="post")
+
+    assert str(excinfo.value).splitlines()[0] == (
+        "POST /contact/ redirected to /, not to the login page /login/."
+    )
 
 
 def test_assert_login_required_needs_an_anonymous_client(plain):

@@ -18,4 +18,15 @@ urlpatterns = [
     path("no-csrf/", views.no_csrf_form, name="no_csrf"),
     path("contact/", views.contact, name="contact"),
     path("settings/", views.account_settings, name="account_settings"),
+    path("join-by-hand/", views.handmade_signup_page, name="handmade_signup_page"),
+    path("waiting-list/", views.signup_creates_nobody, name="signup_creates_nobody"),
+    path("guarded/", views.redirects_to_login_without_next, name="guarded_without_next"),
+    path(
+        "login-or-away/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login_or_away",
+    ),
+    path("guarded/wrong-next/", views.guarded_with_wrong_next, name="guarded_with_wrong_next"),
+    path("two-step/", views.two_step_password, name="two_step_password"),
+    path("two-step/token/", views.two_step_token, name="two_step_token"),
 ]

@@ -93,3 +93,66 @@ def contact(request):
         messages.info(request, f"Thanks, {request.POST.get('name', '')}.")
         return redirect("home")
     return render(request, "accounts/contact.html")
+
+
+def handmade_signup_page(request):
+    """A signup form written by hand: nothing is marked ``required``, yet it needs an email."""
+    from django.contrib.auth.models import User
+
+    errors = {}
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        email = request.POST.get("email", "")
+        if not email:
+            errors["email"] = "Enter your email address."
+        if not username:
+            errors["username"] = "Choose a username."
+        if request.POST.get("password1") != request.POST.get("password2"):
+            errors["password2"] = "The passwords differ."
+        if not errors:
+            User.objects.create_user(username, email, request.POST["password1"])
+            return redirect("login")
+    return render(request, "accounts/handmade_signup.html", {"errors": errors})
+
+
+def signup_creates_nobody(request):
+    """Looks like a signup page and redirects, but creates no user (a waiting list)."""
+    if request.method == "POST":
+        return redirect("home")
+    return render(request, "accounts/handmade_signup.html", {"errors": {}})
+
+
+def redirects_to_login_without_next(request):
+    """Guards the page with a bare ``redirect("login")``, as many views do."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    return HttpResponse("Inside.")
+
+
+def two_step_password(request):
+    """The first step of a two-step login: the password, then a one-time code."""
+    from django.contrib.auth.forms import AuthenticationForm
+
+    form = AuthenticationForm(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request.session["pending_user_id"] = form.get_user().pk
+        return redirect("two_step_token")
+    return render(request, "accounts/two_step.html", {"form": form})
+
+
+def two_step_token(request):
+    """The second step: a user who knows the code (123456) is logged in."""
+    from django.contrib.auth.models import User
+
+    if request.method == "POST" and request.POST.get("token") == "123456":
+        user = User.objects.get(pk=request.session.pop("pending_user_id"))
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("dashboard")
+    return render(request, "accounts/two_step_token.html")
+
+
+def guarded_with_wrong_next(request):
+    """Sends anonymous users to the login page, but with ``next`` pointing elsewhere."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse_lazy('login')}?next=/")
+    return HttpResponse("Inside.")
