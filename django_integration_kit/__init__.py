@@ -10,6 +10,7 @@ from django_integration_kit.flows import (
     logout,
     signup,
 )
+from django_integration_kit.forms import add_formset_rows
 from django_integration_kit.kit import Kit
 from django_integration_kit.services.http import UnmatchedRequestError, mock_http
 from django_integration_kit.services.mail import Outbox, capture_emails
@@ -31,6 +32,7 @@ __all__ = [
     "NetworkBlockedError",
     "Outbox",
     "UnmatchedRequestError",
+    "add_formset_rows",
     "allow_network",
     "assert_login_required",
     "assert_max_queries",

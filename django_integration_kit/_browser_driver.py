@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from django_integration_kit import _report
 from django_integration_kit._steps import ClientCall, Request, SessionUser, Submit
-from django_integration_kit.forms import parse_forms, send
+from django_integration_kit.forms import parse_forms, submission
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Locator, Page, Response
@@ -32,10 +32,6 @@ _NTH_SUBMIT_BUTTON_JS = """(form, index) => Array.from(form.elements).filter(el 
 
 
 _UNTYPED_KINDS = frozenset({"hidden", "submit", "button", "image", "reset"})
-
-
-def _first(form: HtmlForm) -> Any:
-    return next((button for button in form.buttons if not button.disabled), None)
 
 
 def _css_string(value: str) -> str:
@@ -109,7 +105,7 @@ class BrowserDriver:
         form = self._form_posting_to(step) if step.data is None else None
         if form is not None:
             # The page has the button for this request (a logout form): a user would click it.
-            return self._submit(Submit(send(form, dict(form.values)), form, {}, {}, _first(form)))
+            return self._submit(submission(form, {}))
         headers = {**self._csrf_headers(), **step.headers} if step.csrf_header else step.headers
         answer = self.page.request.fetch(
             step.path, method=method, headers=headers, data=step.data, max_redirects=0

@@ -15,11 +15,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django_integration_kit import _report, _urls, conf
-from django_integration_kit._steps import ClientCall, Request, SessionUser, Steps, Submit, run
+from django_integration_kit._steps import ClientCall, Request, SessionUser, Steps, run
 from django_integration_kit._urls import resolve_url
 from django_integration_kit.builders import make_user, unique_email, unique_username
 from django_integration_kit.client import exchange_of
-from django_integration_kit.forms import HtmlForm, choose_form, fill, parse_forms, send
+from django_integration_kit.forms import HtmlForm, choose_form, parse_forms, submission
 
 _values = itertools.count(1)
 _USERNAME_NAME = re.compile(r"(^|[-_])(user_?name|user|login|handle)$", re.IGNORECASE)
@@ -138,11 +138,6 @@ def _path(response: Any) -> str:
     return exchange_of(response).path
 
 
-def _submit(form: HtmlForm, data: Mapping[str, Any], flow: str, secrets: list[str]) -> Submit:
-    payload = fill(form, data)
-    return Submit(send(form, payload), form, data, payload, None, flow, tuple(secrets))
-
-
 # signup
 
 
@@ -161,7 +156,7 @@ def _signup(owner: object, url: str | None, fields: dict[str, Any]) -> Steps[Any
     form = _password_form(page, path, "signup", password_count=2)
     _refuse_login_form(form, page, path, owner)
     data, raw_password = signup_data(form, fields, owner)
-    submit = _submit(form, data, "signup", [raw_password])
+    submit = submission(form, data, flow="signup", secrets=[raw_password])
     with _created_users() as created:
         response = yield submit
     return signed_up_user([page, response], submit.payload, raw_password, created)
@@ -173,7 +168,7 @@ def _refuse_login_form(form: HtmlForm, page: Any, path: str, owner: object) -> N
     if len(form.password_fields) != 1:
         return
     (password,) = form.password_fields
-    autocomplete = getattr(form, "autocomplete", {}).get(password, "")
+    autocomplete = form.autocomplete.get(password, "")
     if autocomplete != "current-password":
         return
     raise AssertionError(
@@ -231,14 +226,18 @@ def signup_data(
     out."""
     configured = [n for n in conf.get_setting("SIGNUP_PASSWORD_FIELDS", owner) if n in form.types]
     password_fields = list(dict.fromkeys([*configured, *form.password_fields]))
-    given = [fields[name] for name in password_fields if fields.get(name)]
-    data = dict(fields)
+    # A field given by its plain name fills the form's field behind a prefix (Oscar's
+    # registration-email), as a user reads the label, not the name.
+    data = {
+        name if name == "password" else _field_named(form, name) or name: value
+        for name, value in fields.items()
+    }
+    given = [data[name] for name in password_fields if data.get(name)]
     raw_password = str(data.pop("password", None) or (given[0] if given else _strong_password()))
     for name in password_fields:
         data.setdefault(name, raw_password)
-    locked = set(getattr(form, "disabled", ())) | set(getattr(form, "readonly", ()))
     for name in form.names:
-        if name in data or name in locked or any(form.values.get(name, [])):
+        if name in data or name in form.locked or any(form.values.get(name, [])):
             continue
         if name in form.required or _is_identity_field(form, name):
             data[name] = _unique_value(form, name)
@@ -295,7 +294,9 @@ def _login(owner: object, username: str, password: str, url: str | None) -> Step
     path = login_path(owner, url)
     page = yield from _get_page(path, "login")
     form = _password_form(page, path, "login", password_count=1)
-    submit = _submit(form, login_data(form, username, password, owner), "login", [password])
+    submit = submission(
+        form, login_data(form, username, password, owner), flow="login", secrets=[password]
+    )
     response = yield submit
     if not _succeeded(response):
         _fail("login", [page, response], submit.payload, [password])
@@ -316,9 +317,9 @@ def _not_logged_in(page: Any, response: Any, payload: Mapping[str, Any], passwor
     elif step_form is not None:
         fields = ", ".join(_typed_fields(step_form))
         title = (
-            f"login() got a second step: {where} answered {response.status_code} with "
-            f"{step_form.describe()} asking for {fields or 'more'}, and the client is not "
-            "logged in yet (no user in its session)."
+            f"login() got a second step: {where} answered {response.status_code} with a form "
+            f"asking for {fields} ({step_form.method.upper()} {step_form.action}), and the "
+            "client is not logged in yet (no user in its session)."
         )
     else:
         title = (
@@ -341,7 +342,8 @@ def _next_step_form(response: Any) -> HtmlForm | None:
     forms = [
         form
         for form in _forms_of(_report.hops([response])[-1], _path(response))
-        if form.method == "post" and _typed_fields(form)
+        # A form asking for the password again is the login form, not a next step.
+        if form.method == "post" and _typed_fields(form) and not form.password_fields
     ]
     return forms[0] if len(forms) == 1 else None
 
@@ -351,11 +353,15 @@ def _typed_fields(form: HtmlForm) -> list[str]:
     return [name for name in form.names if form.types.get(name) not in _UNTYPED_KINDS]
 
 
-def _field_named(form: HtmlForm, name: str, kinds: frozenset[str]) -> str | None:
+def _field_named(form: HtmlForm, name: str, kinds: frozenset[str] | None = None) -> str | None:
     """``name``, or the form's one field that is ``name`` under a form prefix (``auth-name``)."""
     if name in form.types:
         return name
-    prefixed = [n for n in form.names if n.endswith(f"-{name}") and form.types.get(n) in kinds]
+    prefixed = [
+        n
+        for n in form.names
+        if n.endswith(f"-{name}") and (kinds is None or form.types.get(n) in kinds)
+    ]
     return prefixed[0] if len(prefixed) == 1 else None
 
 

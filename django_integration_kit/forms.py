@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from django_integration_kit._steps import Request, Steps, run
+from django_integration_kit._steps import Request, Steps, Submit, run
 from django_integration_kit.client import exchange_of
 
 CSRF_FIELD = "csrfmiddlewaretoken"
@@ -915,17 +915,17 @@ def submit_form(
     a field is disabled or readonly, and when a POST form has no CSRF token. Returns the response
     to the submission (an awaitable with an ``AsyncClient``).
     """
-    request = _submission(response_of(client, response), selector, button, data)
-    return run(client, lambda: _one_request(request))
+    submission = _submission(response_of(client, response), selector, button, data)
+    return run(client, lambda: _one_step(submission))
 
 
-def _one_request(request: Request) -> Steps[Any]:
-    return (yield request)
+def _one_step(step: Submit) -> Steps[Any]:
+    return (yield step)
 
 
 def _submission(
     response: Any, selector: str | None, button: str | None, data: Mapping[str, Any]
-) -> Request:
+) -> Submit:
     exchange = exchange_of(response)
     where = f"{exchange.method} {exchange.path}"
     tree = LexborHTMLParser(response.content)
@@ -938,7 +938,21 @@ def _submission(
         if len(forms) > 1:
             forms = _forms_for(forms, data, button, where)
         form = choose_form(forms, where)
-    return send(form, fill(form, data, choose_button(form, button, data)))
+    return submission(form, data, button)
+
+
+def submission(
+    form: HtmlForm,
+    data: Mapping[str, Any],
+    button: str | None = None,
+    flow: str = "submit_form",
+    secrets: Iterable[str] = (),
+) -> Submit:
+    """The step that submits ``form`` with ``data`` typed in and ``button`` clicked: the request
+    a test client sends, and what a browser types and clicks."""
+    chosen = choose_button(form, button, data)
+    payload = fill(form, data, chosen)
+    return Submit(send(form, payload), form, data, payload, chosen, flow, tuple(secrets))
 
 
 def _forms_for(

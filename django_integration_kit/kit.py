@@ -65,10 +65,17 @@ class KitMethods:
             **kwargs,
         )
 
-    def submit_form(self, response: Any = None, selector: str | None = None, **data: Any) -> Any:
+    def submit_form(
+        self,
+        response: Any = None,
+        selector: str | None = None,
+        *,
+        button: str | None = None,
+        **data: Any,
+    ) -> Any:
         """:func:`~django_integration_kit.submit_form` with this client; ``response`` defaults
         to :attr:`last_response`."""
-        return forms.submit_form(self._driver, response, selector, **data)
+        return forms.submit_form(self._driver, response, selector, button=button, **data)
 
     # The builders need no client; static, so setUpTestData can call cls.make_user() too.
     make_user = staticmethod(builders.make_user)

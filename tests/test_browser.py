@@ -5,6 +5,7 @@ The tests that drive Chromium skip, saying what to install, where Playwright or 
 missing; the others run everywhere.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -16,8 +17,17 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
+from selectolax.lexbor import LexborHTMLParser
 
-from django_integration_kit import assert_login_required, browser, login, login_as, logout, signup
+from django_integration_kit import (
+    assert_login_required,
+    browser,
+    login,
+    login_as,
+    logout,
+    signup,
+    submit_form,
+)
 from django_integration_kit._defaults import FAST_HASHER
 from django_integration_kit.browser import BrowserTestCase, find_browser
 from django_integration_kit.forms import fill, parse_forms
@@ -648,3 +658,102 @@ class SameOutcomeOnEveryDriverTest(BrowserTestCase):
             return _outcome(lambda: wrap(assert_login_required)(client, "dashboard"))
 
         self.assert_same(scenario, "ok")
+
+
+def _echoed(response):
+    """What the echo view says it received, minus the CSRF token each client has its own of."""
+    final = getattr(response, "kit_hops", [response])[-1]
+    text = final.content.decode()
+    if text.lstrip().startswith("<"):  # the browser shows JSON inside a page
+        text = LexborHTMLParser(text).body.text()
+    echoed = json.loads(text)
+    echoed["data"].pop("csrfmiddlewaretoken", None)
+    return echoed
+
+
+class SubmitFormOnEveryDriverTest(BrowserTestCase):
+    """submit_form() sends what the browser sends when a user types and clicks the same."""
+
+    def _submitted(self, path, make_data):
+        from concurrent.futures import ThreadPoolExecutor
+
+        from asgiref.sync import async_to_sync
+        from django.test import AsyncClient, Client
+
+        client = Client()
+        sent = {"client": _echoed(submit_form(client, client.get(path), **make_data()))}
+
+        async def with_async_client():
+            client = AsyncClient()
+            return await submit_form(client, await client.get(path), **make_data())
+
+        with ThreadPoolExecutor(1) as pool:
+            sent["async client"] = _echoed(pool.submit(async_to_sync(with_async_client)).result())
+        self.visit(path)
+        sent["browser"] = _echoed(self.submit_form(**make_data()))
+        return sent
+
+    def assert_same(self, path, make_data, expected):
+        assert self._submitted(path, make_data) == dict.fromkeys(
+            ("client", "async client", "browser"), expected
+        )
+
+    def test_the_default_button_is_sent_alike(self):
+        self.assert_same(
+            "/widgets/buttons/",
+            lambda: {"title": "Final"},
+            {"method": "POST", "data": {"title": ["Final"], "action": ["save"]}, "files": {}},
+        )
+
+    def test_a_chosen_button_is_sent_alike(self):
+        self.assert_same(
+            "/widgets/buttons/",
+            lambda: {"button": "Archive it"},
+            {"method": "POST", "data": {"title": ["Draft"], "action": ["archive"]}, "files": {}},
+        )
+        self.assert_same(
+            "/widgets/buttons/",
+            lambda: {"publish": True},
+            {
+                "method": "POST",
+                "data": {"title": ["Draft"], "publish": ["Publish now"]},
+                "files": {},
+            },
+        )
+
+    def test_controls_outside_the_form_are_sent_alike(self):
+        self.assert_same(
+            "/widgets/outside/",
+            lambda: {"after": "22", "item": "coffee"},
+            {
+                "method": "POST",
+                "data": {"before": ["1"], "item": ["coffee"], "after": ["22"], "go": ["late"]},
+                "files": {},
+            },
+        )
+
+    def test_files_are_uploaded_alike(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        def data():
+            return {
+                "selector": "#upload",
+                "cover": SimpleUploadedFile("cover.txt", b"front"),
+                "pages": [
+                    SimpleUploadedFile("p1.txt", b"one"),
+                    SimpleUploadedFile("p2.txt", b"two"),
+                ],
+            }
+
+        self.assert_same(
+            "/widgets/upload/",
+            data,
+            {
+                "method": "POST",
+                "data": {"caption": ["Holiday"]},
+                "files": {
+                    "cover": [["cover.txt", "front"]],
+                    "pages": [["p1.txt", "one"], ["p2.txt", "two"]],
+                },
+            },
+        )

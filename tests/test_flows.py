@@ -224,6 +224,23 @@ def test_login_reports_a_second_step_with_the_fix(plain):
     ]
 
 
+def test_login_reports_a_second_step_on_the_same_page(plain):
+    User.objects.create_user("hasnat", password="strongPass123")
+
+    with pytest.raises(AssertionError) as excinfo:
+        login(plain, "hasnat", "strongPass123", url="two_step_wizard")
+
+    assert str(excinfo.value).splitlines()[:4] == [
+        "login() got a second step: POST /two-step/wizard/ answered 200 with a form asking for "
+        "token (POST /two-step/token/), and the client is not logged in yet (no user in its "
+        "session). A two-factor or multi-step login? Log in with login_as() to skip it, or "
+        "drive the step with submit_form().",
+        "Requests:",
+        "  GET /two-step/wizard/ 200",
+        "  POST /two-step/wizard/ 200",
+    ]
+
+
 def test_the_second_step_can_be_driven_with_submit_form(plain):
     from django_integration_kit import submit_form
 

@@ -28,5 +28,6 @@ urlpatterns = [
     ),
     path("guarded/wrong-next/", views.guarded_with_wrong_next, name="guarded_with_wrong_next"),
     path("two-step/", views.two_step_password, name="two_step_password"),
+    path("two-step/wizard/", views.two_step_password, {"wizard": True}, name="two_step_wizard"),
     path("two-step/token/", views.two_step_token, name="two_step_token"),
 ]

@@ -129,13 +129,16 @@ def redirects_to_login_without_next(request):
     return HttpResponse("Inside.")
 
 
-def two_step_password(request):
-    """The first step of a two-step login: the password, then a one-time code."""
+def two_step_password(request, wizard=False):
+    """The first step of a two-step login: the password, then a one-time code, on a page of
+    its own or (``wizard``) as the answer to the password, like a form wizard."""
     from django.contrib.auth.forms import AuthenticationForm
 
     form = AuthenticationForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         request.session["pending_user_id"] = form.get_user().pk
+        if wizard:
+            return render(request, "accounts/two_step_token.html")
         return redirect("two_step_token")
     return render(request, "accounts/two_step.html", {"form": form})
 

@@ -47,7 +47,6 @@ class AdminZeroConfigTests(AdminTestCase):
         self.logout()
 
         self.assert_logged_out()
-        # logout() falls back to ending the session without a request when it finds no view.
         assert self.last_response is not None, "logout() sent no request"
         assert self.last_response.wsgi_request.path == reverse("admin:logout")
         self.assertContains(self.last_response, "Logged out")
@@ -140,8 +139,9 @@ class AdminZeroConfigTests(AdminTestCase):
 
 
 class AdminWithLoginUrlTests(AdminTestCase):
-    """The one setting this site needs today: INTEGRATION_KIT["LOGIN_URL"] = "admin:login"
-    (here as the class attribute), and LOGOUT_URL for logout to use the admin's view."""
+    """The admin's pages named by settings, INTEGRATION_KIT["LOGIN_URL"] = "admin:login" and
+    LOGOUT_URL = "admin:logout" (here as class attributes): not needed, since the kit finds them,
+    but the same flows work with them."""
 
     login_url = "admin:login"
     logout_url = "admin:logout"

@@ -36,7 +36,8 @@ class OscarZeroConfigTests(OscarTestCase):
     def test_signup_on_the_combined_page_sends_the_register_button(self):
         # Oscar's AccountAuthView answers 400 unless the POST names its button,
         # registration_submit (or login_submit for the other form).
-        user = self.signup(url="customer:login", **{"registration-email": "ada@example.com"})
+        # email= fills the form's registration-email field, behind the form's prefix.
+        user = self.signup(url="customer:login", email="ada@example.com")
 
         assert user.email == "ada@example.com"
         self.assert_logged_in_as(user)
@@ -49,8 +50,17 @@ class OscarZeroConfigTests(OscarTestCase):
         self.assertRedirects(response, "/accounts/profile/")
         self.assert_logged_in_as(user)
 
-    def test_the_dashboard_needs_login(self):
-        self.assert_login_required("dashboard:index")
+    def test_the_dashboard_wall_is_named_as_another_login_page(self):
+        with self.assertRaises(AssertionError) as caught:
+            self.assert_login_required("dashboard:index")
+
+        assert str(caught.exception).splitlines()[0] == (
+            "GET /dashboard/ redirected to /dashboard/login/?next=/dashboard/, which looks like "
+            "another login page than LOGIN_URL (/accounts/login/): the page is protected by a "
+            "login page the kit was not told of. If that is the right one, set LOGIN_URL (or "
+            "INTEGRATION_KIT['LOGIN_URL'], login_url on the test class, or login_url=) to it."
+        )
+        self.assert_login_required("dashboard:index", login_url="dashboard:login")
 
     def test_logout_goes_through_oscars_logout_view(self):
         self.login_as(email="ada@example.com")
