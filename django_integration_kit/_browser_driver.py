@@ -31,9 +31,6 @@ _NTH_SUBMIT_BUTTON_JS = """(form, index) => Array.from(form.elements).filter(el 
     || (el.tagName === "INPUT" && (el.type === "submit" || el.type === "image")))[index]"""
 
 
-_UNTYPED_KINDS = frozenset({"hidden", "submit", "button", "image", "reset"})
-
-
 def _css_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -120,8 +117,11 @@ class BrowserDriver:
             return None
         path = urlsplit(self.page.url).path
         for form in parse_forms(self.page.content(), path):
-            typed = [n for n in form.names if form.types.get(n) not in _UNTYPED_KINDS]
-            if form.method == step.method.lower() and form.action == step.path and not typed:
+            if (
+                form.method == step.method.lower()
+                and form.action == step.path
+                and not form.typed_fields
+            ):
                 return form
         return None
 

@@ -25,14 +25,13 @@ _values = itertools.count(1)
 _USERNAME_NAME = re.compile(r"(^|[-_])(user_?name|user|login|handle)$", re.IGNORECASE)
 _EMAIL_NAME = re.compile(r"(^|[-_])e-?mail(_?address)?$", re.IGNORECASE)
 _TEXT_KINDS = frozenset({"text", "email", "tel", "url", "search"})
-_UNTYPED_KINDS = frozenset({"hidden", "submit", "button", "image", "reset"})
 
 
 def _strong_password() -> str:
     return f"Kit-{secrets.token_urlsafe(9)}-7q!"
 
 
-def flow_path(flow: str, url: str | None, owner: object | None) -> str:
+def _flow_path(flow: str, url: str | None, owner: object | None) -> str:
     """The path ``flow`` opens: ``url``, else its setting, else the one URL name that fits."""
     if url:
         return resolve_url(url)
@@ -151,15 +150,15 @@ def signup(client: Any, *, url: str | None = None, **fields: Any) -> Any:
 
 
 def _signup(owner: object, url: str | None, fields: dict[str, Any]) -> Steps[Any]:
-    path = flow_path("signup", url, owner)
+    path = _flow_path("signup", url, owner)
     page = yield from _get_page(path, "signup")
     form = _password_form(page, path, "signup", password_count=2)
     _refuse_login_form(form, page, path, owner)
-    data, raw_password = signup_data(form, fields, owner)
+    data, raw_password = _signup_data(form, fields, owner)
     submit = submission(form, data, flow="signup", secrets=[raw_password])
     with _created_users() as created:
         response = yield submit
-    return signed_up_user([page, response], submit.payload, raw_password, created)
+    return _signed_up_user([page, response], submit.payload, raw_password, created)
 
 
 def _refuse_login_form(form: HtmlForm, page: Any, path: str, owner: object) -> None:
@@ -218,7 +217,7 @@ def _is_identity_field(form: HtmlForm, name: str) -> bool:
     )
 
 
-def signup_data(
+def _signup_data(
     form: HtmlForm, fields: dict[str, Any], owner: object
 ) -> tuple[dict[str, Any], str]:
     """What signup types into ``form``, and the raw password: the given fields, the password in
@@ -244,7 +243,7 @@ def signup_data(
     return data, raw_password
 
 
-def signed_up_user(
+def _signed_up_user(
     responses: list[Any],
     payload: Mapping[str, Any],
     raw_password: str,
@@ -275,12 +274,6 @@ def signed_up_user(
 # login
 
 
-def login_path(owner: object | None, url: str | None = None) -> str:
-    """The login page's path: ``url``, the ``LOGIN_URL`` kit setting, Django's ``LOGIN_URL``,
-    else the one URL name that fits a login page."""
-    return flow_path("login", url, owner)
-
-
 def login(client: Any, username: str, password: str, *, url: str | None = None) -> Any:
     """Log in through the project's login form; return the response to the submission.
 
@@ -291,11 +284,11 @@ def login(client: Any, username: str, password: str, *, url: str | None = None) 
 
 
 def _login(owner: object, username: str, password: str, url: str | None) -> Steps[Any]:
-    path = login_path(owner, url)
+    path = _flow_path("login", url, owner)
     page = yield from _get_page(path, "login")
     form = _password_form(page, path, "login", password_count=1)
     submit = submission(
-        form, login_data(form, username, password, owner), flow="login", secrets=[password]
+        form, _login_data(form, username, password, owner), flow="login", secrets=[password]
     )
     response = yield submit
     if not _succeeded(response):
@@ -315,7 +308,7 @@ def _not_logged_in(page: Any, response: Any, payload: Mapping[str, Any], passwor
             f"{location}, and the client is not logged in yet (no user in its session)."
         )
     elif step_form is not None:
-        fields = ", ".join(_typed_fields(step_form))
+        fields = ", ".join(step_form.typed_fields)
         title = (
             f"login() got a second step: {where} answered {response.status_code} with a form "
             f"asking for {fields} ({step_form.method.upper()} {step_form.action}), and the "
@@ -343,14 +336,9 @@ def _next_step_form(response: Any) -> HtmlForm | None:
         form
         for form in _forms_of(_report.hops([response])[-1], _path(response))
         # A form asking for the password again is the login form, not a next step.
-        if form.method == "post" and _typed_fields(form) and not form.password_fields
+        if form.method == "post" and form.typed_fields and not form.password_fields
     ]
     return forms[0] if len(forms) == 1 else None
-
-
-def _typed_fields(form: HtmlForm) -> list[str]:
-    """The fields of ``form`` a user types into: not hidden ones, not buttons."""
-    return [name for name in form.names if form.types.get(name) not in _UNTYPED_KINDS]
 
 
 def _field_named(form: HtmlForm, name: str, kinds: frozenset[str] | None = None) -> str | None:
@@ -365,7 +353,7 @@ def _field_named(form: HtmlForm, name: str, kinds: frozenset[str] | None = None)
     return prefixed[0] if len(prefixed) == 1 else None
 
 
-def login_data(form: HtmlForm, username: str, password: str, owner: object) -> dict[str, str]:
+def _login_data(form: HtmlForm, username: str, password: str, owner: object) -> dict[str, str]:
     """What login types into ``form``: the credentials under the ``LOGIN_FIELDS`` names (also
     behind a form prefix); without such names, the form's only text and password fields."""
     username_name, password_name = conf.get_setting("LOGIN_FIELDS", owner)
@@ -415,7 +403,7 @@ def _check_saved_user(user: Any) -> None:
             f"{user!r}; fetch the user first, or pass fields to make one: "
             "login_as(client, username=...)."
         )
-    if user.pk is None or user._state.adding:
+    if user._state.adding:
         raise ValueError(
             f"login_as() got an unsaved user {user!r}; save it first (user.save()), or use "
             "make_user()."
@@ -503,10 +491,10 @@ def _assert_login_required(
             "call logout() first or use a fresh one."
         )
     response = yield Request(method.lower(), path, csrf_header=method.lower() != "get")
-    check_login_redirect(response, login_path(owner, login_url), path, method, status)
+    _check_login_redirect(response, _flow_path("login", login_url, owner), path, method, status)
 
 
-def check_login_redirect(
+def _check_login_redirect(
     response: Any,
     login_url: str,
     path: str,

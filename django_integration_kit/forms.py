@@ -21,6 +21,7 @@ _PAGE_PARTS = "form, [form], fieldset[disabled]"
 _SUBMITS = frozenset({"submit", "image"})
 _NEVER_SENT = frozenset({"button", "reset"})
 _CHOICES = frozenset({"select", "radio", "checkbox"})
+_UNTYPED_KINDS = _SUBMITS | _NEVER_SENT | {"hidden"}
 _SPECIAL_KINDS = _SUBMITS | _NEVER_SENT | _CHOICES | {"textarea", "file"}
 # HTML ignores readonly on checkboxes, selects, files and hidden inputs.
 _READONLY_KINDS = frozenset(
@@ -96,6 +97,11 @@ class HtmlForm:
     @property
     def password_fields(self) -> list[str]:
         return [name for name in self.names if self.types.get(name) == "password"]
+
+    @property
+    def typed_fields(self) -> list[str]:
+        """The fields a user types into or picks from: not hidden inputs, not buttons."""
+        return [name for name in self.names if self.types.get(name) not in _UNTYPED_KINDS]
 
     @property
     def has_csrf_token(self) -> bool:

@@ -1,6 +1,7 @@
 """The flows against django-allauth's real signup, email confirmation and login pages."""
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from django_integration_kit import IntegrationTestCase
@@ -49,4 +50,32 @@ class AllauthJourneyTests(IntegrationTestCase):
 
         self.logout()
 
+        self.assert_login_required("dashboard")
+
+
+@override_settings(INTEGRATION_KIT={})
+class AllauthZeroConfigTests(IntegrationTestCase):
+    """No INTEGRATION_KIT settings: the flows find account_signup and account_login by their
+    names, and the login form's one text field, login; logout needs its name here."""
+
+    def test_signup_confirm_login_logout(self):
+        with self.capture_emails() as outbox:
+            user = self.signup(username="hasnat", email="hasnat@example.com")
+        [link] = [url for url in outbox.links() if "/confirm-email/" in url]
+        self.client.get(link)
+
+        response = self.login("hasnat@example.com", user.raw_password)
+        self.assertRedirects(response, reverse("dashboard"))
+
+        # This site also serves the test project's own /logout/, so the kit will not guess.
+        with pytest.raises(ValueError) as excinfo:
+            self.logout()
+        assert str(excinfo.value) == (
+            "Several URLs fit a logout page: 'account_logout' (/accounts/logout/), 'logout' "
+            "(/logout/). Set INTEGRATION_KIT['LOGOUT_URL'] (or logout_url on the test class) to "
+            "the one the kit should use."
+        )
+        with override_settings(INTEGRATION_KIT={"LOGOUT_URL": "account_logout"}):
+            self.logout()
+        self.assertEqual(self.last_response.wsgi_request.path, reverse("account_logout"))
         self.assert_login_required("dashboard")
