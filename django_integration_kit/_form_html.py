@@ -104,6 +104,11 @@ class HtmlForm:
     def describe(self) -> str:
         return f"{self.label} ({self.method.upper()} {self.action})"
 
+    @property
+    def called(self) -> str:
+        """The form as a sentence names it: ``form #contact``, or ``the form`` alone on its page."""
+        return "the form" if self.label == "form" else f"form {self.label}"
+
 
 def parse_forms(html: str | bytes, base_path: str = "/") -> list[HtmlForm]:
     """Every ``<form>`` in ``html``, with actions made absolute against ``base_path``."""

@@ -129,6 +129,12 @@ def _fail(flow: str, responses: list[Any], payload: Mapping[str, Any], secrets: 
     )
 
 
+def _form_words(form: HtmlForm) -> str:
+    """``form #login (POST /login/)``, or ``form (POST /login/)`` for a page's only form."""
+    label = "" if form.label == "form" else f" {form.label}"
+    return f"form{label} ({form.method.upper()} {form.action})"
+
+
 def _method(response: Any) -> str:
     return exchange_of(response).method
 
@@ -173,7 +179,7 @@ def _refuse_login_form(form: HtmlForm, page: Any, path: str, owner: object) -> N
     raise AssertionError(
         _report.story(
             f"signup() found a login form, not a signup form, on GET {path}: "
-            f"{form.describe()} has one password field, {password!r}, marked "
+            f"its {_form_words(form)} has one password field, {password!r}, marked "
             "autocomplete=\"current-password\". Point INTEGRATION_KIT['SIGNUP_URL'] (or "
             "signup_url on the test class, or url=) at the signup page.",
             [page],
@@ -368,7 +374,7 @@ def _login_data(form: HtmlForm, username: str, password: str, owner: object) -> 
     for wanted, found in ((username_name, user_field), (password_name, password_field)):
         if found is None:
             raise AssertionError(
-                f"The login form {form.describe()} has no field {wanted!r}; its fields are: "
+                f"The login {_form_words(form)} has no field {wanted!r}; its fields are: "
                 f"{', '.join(form.names)}. Set INTEGRATION_KIT['LOGIN_FIELDS'] (or "
                 "login_fields on the test class) to the form's username and password names."
             )

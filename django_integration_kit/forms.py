@@ -26,6 +26,11 @@ from django_integration_kit._form_html import parse_forms as parse_forms
 from django_integration_kit._steps import Request, Steps, Submit, run
 from django_integration_kit.client import exchange_of
 
+
+def _capital(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
 _ROW_NUMBER = re.compile(r"-(\d+)-")
 _MULTIPART = "multipart/form-data"
 
@@ -130,13 +135,13 @@ def choose_button(
     keys = [key for key in data if key in names]
     if keys and button is not None:
         raise AssertionError(
-            f"Both button={button!r} and the field {keys[0]!r} choose a submit button of form "
-            f"{form.label}; a browser clicks one, so pass only one of them."
+            f"Both button={button!r} and the field {keys[0]!r} choose a submit button of "
+            f"{form.called}; a browser clicks one, so pass only one of them."
         )
     if len(keys) > 1:
         raise AssertionError(
-            f"The fields {keys[0]!r} and {keys[1]!r} both name submit buttons of form "
-            f"{form.label}; a browser clicks one, so pass only one of them."
+            f"The fields {keys[0]!r} and {keys[1]!r} both name submit buttons of "
+            f"{form.called}; a browser clicks one, so pass only one of them."
         )
     if keys:
         return _click(form, keys[0], data[keys[0]])
@@ -158,7 +163,7 @@ def _click(form: HtmlForm, name: str, value: Any) -> SubmitButton:
     if value is True:
         if len({candidate.value for candidate in named}) > 1:
             raise AssertionError(
-                f"Form {form.label} has {len(named)} submit buttons named {name!r}; pass "
+                f"{_capital(form.called)} has {len(named)} submit buttons named {name!r}; pass "
                 f"{name}= the value or text of the one to click: {listing}."
             )
         return _enabled(form, named)
@@ -168,7 +173,7 @@ def _click(form: HtmlForm, name: str, value: Any) -> SubmitButton:
     ]
     if not chosen:
         raise AssertionError(
-            f"Form {form.label} has no submit button named {name!r} with the value or text "
+            f"{_capital(form.called)} has no submit button named {name!r} with the value or text "
             f"{value!r}; pass {name}=True or the value or text of one of: {listing}."
         )
     return _enabled(form, chosen)
@@ -178,18 +183,18 @@ def _press(form: HtmlForm, button: str) -> SubmitButton:
     listing = ", ".join(candidate.describe() for candidate in form.buttons)
     if not form.buttons:
         raise AssertionError(
-            f"Form {form.label} has no submit button; leave out button={button!r} to submit it "
+            f"{_capital(form.called)} has no submit button; leave out button={button!r} to submit it "
             "the way pressing Enter does."
         )
     chosen = [c for c in form.buttons if button in (c.name, c.value, c.text)]
     if not chosen:
         raise AssertionError(
-            f"Form {form.label} has no submit button {button!r}; pass button= the name, value or "
+            f"{_capital(form.called)} has no submit button {button!r}; pass button= the name, value or "
             f"text of one of its buttons: {listing}."
         )
     if len({(c.name, c.value, c.type) for c in chosen}) > 1:
         raise AssertionError(
-            f"button={button!r} matches {len(chosen)} submit buttons of form {form.label}: "
+            f"button={button!r} matches {len(chosen)} submit buttons of {form.called}: "
             + ", ".join(candidate.describe() for candidate in chosen)
             + "; pass a name, value or text that only one of them has."
         )
@@ -201,7 +206,7 @@ def _enabled(form: HtmlForm, chosen: list[SubmitButton]) -> SubmitButton:
         if not candidate.disabled:
             return candidate
     raise AssertionError(
-        f"Submit button {chosen[0].describe()} of form {form.label} is disabled, so a browser "
+        f"Submit button {chosen[0].describe()} of {form.called} is disabled, so a browser "
         "cannot click it; enable it in the page or choose another button."
     )
 
@@ -254,13 +259,13 @@ def _typed(form: HtmlForm, name: str, template: str, value: Any) -> list[Any]:
     kind = form.types[template]
     if kind in NEVER_SENT:
         raise AssertionError(
-            f"Field {name!r} of form {form.label} is a button of type {kind!r}, which a browser "
+            f"Field {name!r} of {form.called} is a button of type {kind!r}, which a browser "
             "never sends; leave it out."
         )
     locked = form.locked.get(template)
     if locked is not None:
         raise AssertionError(
-            f"Field {name!r} of form {form.label} is {locked}, so a browser cannot change it; "
+            f"Field {name!r} of {form.called} is {locked}, so a browser cannot change it; "
             f"leave it out, or remove the {locked} attribute in the page."
         )
     if value is None or value is False:
@@ -274,7 +279,7 @@ def _typed(form: HtmlForm, name: str, template: str, value: Any) -> list[Any]:
         if many and len(items) != 1 and single:
             what = "a radio group" if kind == "radio" else "a <select> without multiple"
             raise AssertionError(
-                f"Field {name!r} of form {form.label} takes one value ({what}); "
+                f"Field {name!r} of {form.called} takes one value ({what}); "
                 f"pass one of its options, not {value!r}."
             )
         if value is True:
@@ -302,12 +307,12 @@ def _option(form: HtmlForm, name: str, template: str, item: Any) -> str:
         return by_text[0]
     if by_text:
         raise AssertionError(
-            f"Field {name!r} of form {form.label} has {len(by_text)} options with the text "
+            f"Field {name!r} of {form.called} has {len(by_text)} options with the text "
             f"{wanted!r} ({', '.join(map(repr, by_text))}); pass the value of the one you mean."
         )
     if wanted in form.disabled_options.get(template, []):
         raise AssertionError(
-            f"Option {wanted!r} of field {name!r} in form {form.label} is disabled, so a "
+            f"Option {wanted!r} of field {name!r} in {form.called} is disabled, so a "
             "browser cannot choose it; choose another option or enable it in the page."
         )
     listing = ", ".join(
@@ -315,7 +320,7 @@ def _option(form: HtmlForm, name: str, template: str, item: Any) -> str:
         for v, text in zip(values, texts, strict=True)
     )
     raise AssertionError(
-        f"Field {name!r} of form {form.label} has no option {item!r}; pass the value or text "
+        f"Field {name!r} of {form.called} has no option {item!r}; pass the value or text "
         f"of one of its options: {listing or '(none)'}."
     )
 
@@ -323,18 +328,19 @@ def _option(form: HtmlForm, name: str, template: str, item: Any) -> str:
 def _files(form: HtmlForm, name: str, template: str, items: list[Any], many: bool) -> list[Any]:
     if many and template not in form.multiple:
         raise AssertionError(
-            f"Field {name!r} of form {form.label} takes one file (its <input type=file> has no "
+            f"Field {name!r} of {form.called} takes one file (its <input type=file> has no "
             "multiple attribute); pass one file, not a list."
         )
     for item in items:
         if not hasattr(item, "read"):
             raise AssertionError(
-                f"Field {name!r} of form {form.label} is a file input; pass an open file or a "
+                f"Field {name!r} of {form.called} is a file input; pass an open file or a "
                 f"django.core.files.uploadedfile.SimpleUploadedFile, not {item!r}."
             )
     if items and (form.method != "post" or form.enctype != _MULTIPART):
         raise AssertionError(
-            f"Form {form.describe()} would send only the names of its files: a browser uploads "
+            f"{_capital(form.called)} ({form.method.upper()} {form.action}) would send only the "
+            "names of its files: a browser uploads "
             f'files only with method="post" enctype="{_MULTIPART}"; add them to the <form>.'
         )
     return items
@@ -353,12 +359,12 @@ def _row_template(form: HtmlForm, name: str, data: Mapping[str, Any]) -> str:
                 if int(match.group(1)) < total:
                     return template
                 raise AssertionError(
-                    f"Field {name!r} is in row {match.group(1)} of formset {prefix!r} in form "
-                    f"{form.label}, but {total_name} is {total}; add rows with "
+                    f"Field {name!r} is in row {match.group(1)} of formset {prefix!r} in "
+                    f"{form.called}, but {total_name} is {total}; add rows with "
                     "add_formset_rows()."
                 )
     fields = ", ".join(form.names) or "(none)"
-    raise AssertionError(f"Field {name!r} is not in form {form.label}; its fields are: {fields}.")
+    raise AssertionError(f"Field {name!r} is not in {form.called}; its fields are: {fields}.")
 
 
 def _total(form: HtmlForm, total_name: str, data: Mapping[str, Any]) -> int:
@@ -367,7 +373,7 @@ def _total(form: HtmlForm, total_name: str, data: Mapping[str, Any]) -> int:
         return int(str(given))
     except ValueError:
         raise AssertionError(
-            f"Field {total_name!r} of form {form.label} is {given!r}, not a number of rows."
+            f"Field {total_name!r} of {form.called} is {given!r}, not a number of rows."
         ) from None
 
 
@@ -399,7 +405,7 @@ def add_formset_rows(
     )
     if maximum is not None and total + len(rows) > maximum:
         raise AssertionError(
-            f"Formset {prefix!r} in form {form.label} takes at most {maximum} rows "
+            f"Formset {prefix!r} in {form.called} takes at most {maximum} rows "
             f"({prefix}-MAX_NUM_FORMS) and has {total}, so a browser cannot add {len(rows)} more."
         )
     template = f"{prefix}-__prefix__-"
@@ -408,7 +414,7 @@ def add_formset_rows(
     fields = [name[len(template) :] for name in form.names if name.startswith(template)]
     if not fields:
         raise AssertionError(
-            f"Formset {prefix!r} in form {form.label} shows no row to copy (no {prefix}-0-... or "
+            f"Formset {prefix!r} in {form.called} shows no row to copy (no {prefix}-0-... or "
             f"{prefix}-__prefix__-... fields); render formset.empty_form in the page."
         )
     data: dict[str, Any] = {total_name: str(total + len(rows))}
@@ -417,7 +423,7 @@ def add_formset_rows(
         unknown = [key for key in row if key not in fields]
         if unknown:
             raise AssertionError(
-                f"The rows of formset {prefix!r} in form {form.label} have no field {unknown[0]!r}; "
+                f"The rows of formset {prefix!r} in {form.called} have no field {unknown[0]!r}; "
                 f"their fields are: {', '.join(fields)}."
             )
         for rest in fields:
@@ -456,7 +462,8 @@ def send(form: HtmlForm, payload: Mapping[str, Any]) -> Request:
     if form.method == "post":
         if not form.has_csrf_token:
             raise AssertionError(
-                f"Form {form.describe()} posts without a CSRF token; "
+                f"{_capital(form.called)} ({form.method.upper()} {form.action}) posts without "
+                "a CSRF token; "
                 "add {% csrf_token %} inside the <form> element."
             )
         return Request("post", form.action, dict(payload))

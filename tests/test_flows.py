@@ -138,7 +138,7 @@ def test_signup_refuses_a_login_form(plain):
         signup(plain, url="login")
 
     assert str(excinfo.value).splitlines()[0] == (
-        "signup() found a login form, not a signup form, on GET /login/: #login (POST "
+        "signup() found a login form, not a signup form, on GET /login/: its form #login (POST "
         "/login/) has one password field, 'password', marked "
         "autocomplete=\"current-password\". Point INTEGRATION_KIT['SIGNUP_URL'] (or "
         "signup_url on the test class, or url=) at the signup page."

@@ -14,6 +14,7 @@ from django_integration_kit.forms import (
     choose_form,
     fill,
     parse_forms,
+    send,
 )
 
 pytestmark = pytest.mark.django_db
@@ -764,3 +765,18 @@ def test_parse_forms_records_autocomplete_hints():
     )
 
     assert form.autocomplete == {"u": "username", "p": "current-password"}
+
+
+def test_messages_name_a_pages_only_form_the_form():
+    (form,) = parse_forms('<form method="post"><input name="title"></form>')
+
+    with pytest.raises(AssertionError) as excinfo:
+        fill(form, {"titel": "Final"})
+
+    assert str(excinfo.value) == "Field 'titel' is not in the form; its fields are: title."
+    with pytest.raises(AssertionError) as excinfo:
+        send(form, fill(form, {"title": "Final"}))
+    assert str(excinfo.value) == (
+        "The form (POST /) posts without a CSRF token; add {% csrf_token %} inside the <form> "
+        "element."
+    )
