@@ -1,8 +1,18 @@
 """Short, fast, trustworthy Django integration tests."""
 
-from django_integration_kit.assertions import assert_max_queries, assert_message, submit_form
+from django_integration_kit.assertions import (
+    assert_contains,
+    assert_form_error,
+    assert_max_queries,
+    assert_message,
+    assert_not_contains,
+    assert_redirects,
+    assert_template_used,
+    submit_form,
+)
 from django_integration_kit.builders import load_fixture, make, make_recipe, make_user, prepare
 from django_integration_kit.client import AsyncKitClient, KitClient
+from django_integration_kit.crawl import CrawlSummary, assert_pages_ok
 from django_integration_kit.flows import (
     assert_login_required,
     login,
@@ -12,6 +22,7 @@ from django_integration_kit.flows import (
 )
 from django_integration_kit.forms import add_formset_rows
 from django_integration_kit.kit import Kit
+from django_integration_kit.pages import assert_html, follow, texts_of
 from django_integration_kit.services.http import UnmatchedRequestError, mock_http
 from django_integration_kit.services.mail import Outbox, capture_emails
 from django_integration_kit.services.network import (
@@ -25,6 +36,7 @@ from django_integration_kit.testcases import IntegrationTestCase, IntegrationTra
 __all__ = [
     "AsyncKitClient",
     "Clock",
+    "CrawlSummary",
     "IntegrationTestCase",
     "IntegrationTransactionTestCase",
     "Kit",
@@ -34,11 +46,19 @@ __all__ = [
     "UnmatchedRequestError",
     "add_formset_rows",
     "allow_network",
+    "assert_contains",
+    "assert_form_error",
+    "assert_html",
     "assert_login_required",
     "assert_max_queries",
     "assert_message",
+    "assert_not_contains",
+    "assert_pages_ok",
+    "assert_redirects",
+    "assert_template_used",
     "block_network",
     "capture_emails",
+    "follow",
     "frozen_time",
     "load_fixture",
     "login",
@@ -51,4 +71,5 @@ __all__ = [
     "prepare",
     "signup",
     "submit_form",
+    "texts_of",
 ]

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from django_integration_kit import _report
+from django_integration_kit import _frames, _report
 from django_integration_kit._steps import ClientCall, Request, SessionUser, Submit
 from django_integration_kit.forms import parse_forms, submission
 
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Locator, Page, Response
 
     from django_integration_kit.forms import HtmlForm
+
+_frames.hide(globals())
 
 _REFUSED_FIELDS_JS = """form => form.noValidate ? [] : Array.from(form.elements)
     .filter(el => el.willValidate && !el.checkValidity())

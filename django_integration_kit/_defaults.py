@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
-from django_integration_kit import conf
+from django_integration_kit import _frames, conf
 from django_integration_kit.services.network import block_network
+
+_frames.hide(globals())
 
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 

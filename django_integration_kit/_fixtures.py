@@ -10,11 +10,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django_integration_kit import _frames
+
 if TYPE_CHECKING:
     from types import FrameType
 
     from django.core.serializers.base import DeserializedObject
     from django.db.models import Model
+
+_frames.hide(globals())
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent) + os.sep
 _FORMATS = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}

@@ -9,6 +9,10 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from django_integration_kit import _frames
+
+_frames.hide(globals())
+
 CSRF_FIELD = "csrfmiddlewaretoken"
 _CONTROLS = "input, select, textarea, button"
 _CONTROL_TAGS = frozenset({"input", "select", "textarea", "button"})

@@ -8,7 +8,10 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from django_integration_kit import _frames
 from django_integration_kit.client import Exchange, exchange_of
+
+_frames.hide(globals())
 
 MASK = "********"
 EXCERPT_CHARS = 600
@@ -94,27 +97,33 @@ def describe(
     response: Any = None,
     submitted: dict[str, Any] | None = None,
     secrets: Iterable[str] = (),
+    errors: list[tuple[str, str]] | None = None,
 ) -> str:
-    """A failure message: the title, the requests, form errors, what was sent, the page."""
+    """A failure message: the title, the requests, form errors (``errors``, else those the
+    response rendered), what was sent, the page."""
     lines = [title, "Requests:"]
     lines.extend(f"  {exchange}" for exchange in exchanges)
+    if not exchanges:
+        lines.append("  (none recorded)")
     if response is not None:
         chain = getattr(response, "redirect_chain", None)
         if chain:
             lines.append(
                 "Redirect chain: " + " -> ".join(f"{url} ({code})" for url, code in chain)
             )
+    if errors is None and response is not None:
         errors = form_errors(response)
-        if errors:
-            lines.append("Form errors:")
-            lines.extend(f"  {name}: {message}" for name, message in errors)
+    if errors:
+        lines.append("Form errors:")
+        lines.extend(f"  {name}: {message}" for name, message in errors)
     if submitted:
         shown = {
             name: MASK if is_secret_name(name) else value for name, value in submitted.items()
         }
         lines.append("Submitted: " + ", ".join(f"{k}={v!r}" for k, v in shown.items()))
-    if response is not None:
-        lines.append(f"Page text: {page_text(response)!r}")
+    text = page_text(response) if response is not None else ""
+    if text:
+        lines.append(f"Page text: {text!r}")
     return mask("\n".join(lines), secrets)
 
 
@@ -135,3 +144,60 @@ def story(
     """:func:`describe` for the answers a flow got: every hop, and the page it ended on."""
     answers = hops(responses)
     return describe(title, [exchange_of(r) for r in answers], answers[-1], submitted, secrets)
+
+
+def assertion_story(
+    message: str, response: Any = None, *, client: Any = None, form: Any = None
+) -> str:
+    """A failed assertion's ``message``, then the story of ``response``: the requests that led
+    to it (the kit client's history, else the response's own exchange), its form errors (or
+    ``form``'s), what its request submitted, secrets masked, and the page."""
+    client = getattr(response, "client", None) or client
+    if response is None:
+        response = getattr(client, "last_response", None)
+    if form is not None:
+        data = form.data if form.is_bound else {}
+        submitted = _flat(data.lists()) if hasattr(data, "lists") else dict(data)
+        errors: list[tuple[str, str]] | None = [
+            (name, str(error)) for name, messages in form.errors.items() for error in messages
+        ]
+    else:
+        submitted, errors = _posted(response), None
+    secrets = [
+        value
+        for name, values in submitted.items()
+        if is_secret_name(name)
+        for value in (values if isinstance(values, list) else [values])
+    ]
+    return describe(
+        message, _exchanges_to(response, client), response, submitted, secrets, errors=errors
+    )
+
+
+def _exchanges_to(response: Any, client: Any) -> list[Exchange]:
+    """The client's recorded requests up to the one ``response`` answered."""
+    history = list(getattr(client, "history", None) or ())
+    if response is None:
+        return history
+    if not history:
+        return [exchange_of(response)]
+    if response is not getattr(client, "last_response", None):
+        own = exchange_of(response)
+        for index in range(len(history) - 1, -1, -1):
+            if history[index] == own:
+                return history[: index + 1]
+    return history
+
+
+def _posted(response: Any) -> dict[str, Any]:
+    request = getattr(response, "wsgi_request", None) or getattr(response, "asgi_request", None)
+    if request is None or request.method != "POST":
+        return {}
+    try:
+        return _flat(request.POST.lists())
+    except Exception:  # a view that read the raw body leaves no POST to parse; tell the rest
+        return {}
+
+
+def _flat(lists: Iterable[tuple[str, list[Any]]]) -> dict[str, Any]:
+    return {name: values[0] if len(values) == 1 else values for name, values in lists}

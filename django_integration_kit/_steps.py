@@ -15,6 +15,10 @@ from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django_integration_kit import _frames
+
+_frames.hide(globals())
+
 T = TypeVar("T")
 
 

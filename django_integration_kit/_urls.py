@@ -7,7 +7,9 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any, Literal, overload
 
-from django_integration_kit import conf
+from django_integration_kit import _frames, conf
+
+_frames.hide(globals())
 
 
 def _url_names(patterns: Sequence[Any], prefix: str = "") -> Iterator[str]:

@@ -5,18 +5,31 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from inspect import iscoroutinefunction
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.test import SimpleTestCase
 from django.test.utils import CaptureQueriesContext, TestContextDecorator
 
+from django_integration_kit import _frames, _report
 from django_integration_kit.forms import submit_form
 
 if TYPE_CHECKING:
     from types import TracebackType
 
-__all__ = ["assert_max_queries", "assert_message", "submit_form"]
+_frames.hide(globals())
+
+__all__ = [
+    "assert_contains",
+    "assert_form_error",
+    "assert_max_queries",
+    "assert_message",
+    "assert_not_contains",
+    "assert_redirects",
+    "assert_template_used",
+    "submit_form",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -158,7 +171,7 @@ def _check_count(n: int, using: str, queries: list[str]) -> None:
         raise AssertionError(_query_report(n, using, queries))
 
 
-def assert_message(response: Any, text: str, *, level: int | str | None = None) -> None:
+def assert_message(response: Any, text: str, level: int | str | None = None) -> None:
     """Assert that the messages framework stored a message containing ``text`` (at ``level``).
 
     Reads the messages a response's request stored or showed, without consuming them for the
@@ -248,3 +261,88 @@ def _level_name(number: int) -> str:
         if value == number:
             return name
     return get_level_tags().get(number, "").upper() or f"LEVEL {number}"
+
+
+# Django's response assertions, telling the story of the response when they fail
+
+
+@cache
+def _django() -> SimpleTestCase:
+    # Django's assertions are TestCase methods; one case, never run, lends them to functions.
+    return SimpleTestCase("run")
+
+
+def assert_redirects(
+    response: Any,
+    expected_url: str,
+    status_code: int = 302,
+    target_status_code: int = 200,
+    msg_prefix: str = "",
+    fetch_redirect_response: bool = True,
+) -> None:
+    """Django's ``assertRedirects``; its failure also tells the response's story: the requests
+    that led to it, the form errors, what was submitted (secrets masked) and the page."""
+    try:
+        _django().assertRedirects(
+            response,
+            expected_url,
+            status_code,
+            target_status_code,
+            msg_prefix,
+            fetch_redirect_response,
+        )
+    except AssertionError as error:
+        raise AssertionError(_report.assertion_story(str(error), response)) from None
+
+
+def assert_contains(
+    response: Any,
+    text: Any,
+    count: int | None = None,
+    status_code: int = 200,
+    msg_prefix: str = "",
+    html: bool = False,
+) -> None:
+    """Django's ``assertContains``, telling the response's story when it fails."""
+    try:
+        _django().assertContains(response, text, count, status_code, msg_prefix, html)
+    except AssertionError as error:
+        raise AssertionError(_report.assertion_story(str(error), response)) from None
+
+
+def assert_not_contains(
+    response: Any, text: Any, status_code: int = 200, msg_prefix: str = "", html: bool = False
+) -> None:
+    """Django's ``assertNotContains``, telling the response's story when it fails."""
+    try:
+        _django().assertNotContains(response, text, status_code, msg_prefix, html)
+    except AssertionError as error:
+        raise AssertionError(_report.assertion_story(str(error), response)) from None
+
+
+def assert_template_used(
+    response: Any, template_name: str, msg_prefix: str = "", count: int | None = None
+) -> None:
+    """Django's ``assertTemplateUsed`` on a response, telling its story when it fails."""
+    try:
+        _django().assertTemplateUsed(response, template_name, msg_prefix, count)
+    except AssertionError as error:
+        raise AssertionError(_report.assertion_story(str(error), response)) from None
+
+
+def assert_form_error(
+    form: Any,
+    field: str | None,
+    errors: list[str] | str,
+    msg_prefix: str = "",
+    *,
+    client: Any = None,
+) -> None:
+    """Django's ``assertFormError``; its failure also lists the form's errors by field, what was
+    submitted (secrets masked) and, given the ``client``, its requests and last page."""
+    try:
+        _django().assertFormError(form, field, errors, msg_prefix)
+    except AssertionError as error:
+        raise AssertionError(
+            _report.assertion_story(str(error), client=client, form=form)
+        ) from None

@@ -20,10 +20,11 @@ from urllib.parse import urlsplit
 
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
-from django_integration_kit import _defaults, conf
+from django_integration_kit import _defaults, _frames, conf
 from django_integration_kit._browser_driver import BrowserDriver
 from django_integration_kit._urls import resolve_url
 from django_integration_kit.kit import KitMethods
+from django_integration_kit.testcases import _StoryAssertions
 
 if TYPE_CHECKING:
     from playwright.sync_api import (
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
         Playwright,
         Response,
     )
+
+_frames.hide(globals())
 
 DEFAULT_EXECUTABLE = "/usr/bin/chromium"
 EXECUTABLE_NAMES = ("chromium", "chromium-browser", "google-chrome")
@@ -157,7 +160,7 @@ def _saved(label: str, path: Path, save: Callable[[Path], None]) -> str:
     return f"  {label}: {path}"
 
 
-class BrowserTestCase(KitMethods, StaticLiveServerTestCase):
+class BrowserTestCase(KitMethods, _StoryAssertions, StaticLiveServerTestCase):
     """``StaticLiveServerTestCase`` with a headless Chromium page at ``self.page`` and the kit's
     flows typed into the real pages: one browser per class, a fresh context per test.
 

@@ -6,10 +6,13 @@ import itertools
 import secrets
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django_integration_kit import _frames
 from django_integration_kit._fixtures import load_fixture as load_fixture
 
 if TYPE_CHECKING:
     from django.db.models import Model
+
+_frames.hide(globals())
 
 M = TypeVar("M", bound="Model")
 

@@ -8,6 +8,10 @@ from typing import Any
 
 from django.test import AsyncClient, Client
 
+from django_integration_kit import _frames
+
+_frames.hide(globals())
+
 HISTORY_SIZE = 20
 
 

@@ -7,6 +7,10 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django_integration_kit import _frames
+
+_frames.hide(globals())
+
 DEFAULTS: dict[str, Any] = {
     "SIGNUP_URL": None,
     "SIGNUP_PASSWORD_FIELDS": ("password1", "password2"),

@@ -14,12 +14,14 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from django_integration_kit import _report, _urls, conf
+from django_integration_kit import _frames, _report, _urls, conf
 from django_integration_kit._steps import ClientCall, Request, SessionUser, Steps, run
 from django_integration_kit._urls import resolve_url
 from django_integration_kit.builders import make_user, unique_email, unique_username
 from django_integration_kit.client import exchange_of
 from django_integration_kit.forms import HtmlForm, choose_form, parse_forms, submission
+
+_frames.hide(globals())
 
 _values = itertools.count(1)
 _USERNAME_NAME = re.compile(r"(^|[-_])(user_?name|user|login|handle)$", re.IGNORECASE)
@@ -50,6 +52,17 @@ def _get_page(path: str, flow: str) -> Steps[Any]:
                 " The client is already logged in, and the page sent it away: call logout() "
                 "first, or use a fresh client."
             )
+        elif location:
+            hint = (
+                f" The page redirected to {location} instead of showing its form; "
+                f"{_point_at_the_form(flow)}"
+            )
+        elif response.status_code == 405:
+            allowed = response.headers.get("Allow")
+            hint = (
+                f" The view does not accept GET{f' (it allows {allowed})' if allowed else ''}, "
+                f"so it is not the page with the form; {_point_at_the_form(flow)}"
+            )
         raise AssertionError(
             _report.story(
                 f"{flow}() could not open its page: GET {path} answered "
@@ -59,6 +72,10 @@ def _get_page(path: str, flow: str) -> Steps[Any]:
             )
         )
     return response
+
+
+def _point_at_the_form(flow: str) -> str:
+    return f"point url= (or INTEGRATION_KIT['{flow.upper()}_URL']) at the page with the form."
 
 
 def _forms_of(response: Any, path: str) -> list[HtmlForm]:
@@ -115,13 +132,19 @@ def _succeeded(response: Any) -> bool:
     return 300 <= status < 400 or (200 <= status < 300 and not _report.form_errors(response))
 
 
-def _fail(flow: str, responses: list[Any], payload: Mapping[str, Any], secrets: list[str]) -> None:
+def _fail(
+    flow: str,
+    responses: list[Any],
+    payload: Mapping[str, Any],
+    secrets: list[str],
+    hint: str = "",
+) -> None:
     response = responses[-1]
     errors = " with form errors" if _report.form_errors(response) else ""
     raise AssertionError(
         _report.story(
             f"{flow}() failed: {_method(response)} {_path(response)} answered "
-            f"{response.status_code}{errors}.",
+            f"{response.status_code}{errors}.{hint}",
             responses,
             dict(payload),
             secrets,
@@ -298,10 +321,29 @@ def _login(owner: object, username: str, password: str, url: str | None) -> Step
     )
     response = yield submit
     if not _succeeded(response):
-        _fail("login", [page, response], submit.payload, [password])
+        _fail(
+            "login",
+            [page, response],
+            submit.payload,
+            [password],
+            _rejected(response, username, password),
+        )
     if (yield SessionUser(response)) is None and _uses_sessions():
         raise AssertionError(_not_logged_in(page, response, submit.payload, password))
     return response
+
+
+def _rejected(response: Any, username: str, password: str) -> str:
+    """What a login form's error about the whole form means: the credentials were refused. The
+    password's length tells a typo or a stale fixture apart without showing it."""
+    if not any(name == "__all__" for name, _ in _report.form_errors(response)):
+        return ""
+    characters = "character" if len(password) == 1 else "characters"
+    return (
+        f" The site rejected the credentials: username {username!r} with a password of "
+        f"{len(password)} {characters} (not shown). Check both: a user from make_user() has its "
+        "password at user.raw_password."
+    )
 
 
 def _not_logged_in(page: Any, response: Any, payload: Mapping[str, Any], password: str) -> str:

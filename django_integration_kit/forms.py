@@ -12,6 +12,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from django_integration_kit import _frames
 from django_integration_kit._form_html import (
     CHOICE_KINDS,
     NEVER_SENT,
@@ -25,6 +26,8 @@ from django_integration_kit._form_html import SubmitButton as SubmitButton
 from django_integration_kit._form_html import parse_forms as parse_forms
 from django_integration_kit._steps import Request, Steps, Submit, run
 from django_integration_kit.client import exchange_of
+
+_frames.hide(globals())
 
 
 def _capital(words: str) -> str:
@@ -364,7 +367,18 @@ def _row_template(form: HtmlForm, name: str, data: Mapping[str, Any]) -> str:
                     "add_formset_rows()."
                 )
     fields = ", ".join(form.names) or "(none)"
-    raise AssertionError(f"Field {name!r} is not in {form.called}; its fields are: {fields}.")
+    raise AssertionError(
+        f"Field {name!r} is not in {form.called}; its fields are: {fields}."
+        + _did_you_mean(name, form.names)
+    )
+
+
+def _did_you_mean(name: str, names: Iterable[str]) -> str:
+    """`` Did you mean 'email'?`` for the closest of ``names`` to a mistyped ``name``, or ''."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(dict.fromkeys(names)), n=1)
+    return f" Did you mean {close[0]!r}?" if close else ""
 
 
 def _total(form: HtmlForm, total_name: str, data: Mapping[str, Any]) -> int:
@@ -547,6 +561,7 @@ def _forms_for(
         missing = next(name for name in data if not any(_knows(f, name, data) for f in forms))
         raise AssertionError(
             f"Field {missing!r} is not in any form on {where}; the forms' fields are: {listing}."
+            + _did_you_mean(missing, (n for form in forms for n in form.names))
         )
     if button is not None:
         pressing = [form for form in fitting if any(_names(b, button) for b in form.buttons)]

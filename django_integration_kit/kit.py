@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django_integration_kit import assertions, builders, flows, forms
+from django_integration_kit import _frames, assertions, builders, crawl, flows, forms, pages
 from django_integration_kit._urls import resolve_url
 from django_integration_kit.services import http, mail
 from django_integration_kit.services import time as clock
+
+_frames.hide(globals())
 
 
 class KitMethods:
@@ -77,6 +81,35 @@ class KitMethods:
         to :attr:`last_response`."""
         return forms.submit_form(self._driver, response, selector, button=button, **data)
 
+    def follow(
+        self,
+        response: Any = None,
+        *,
+        text: str | re.Pattern[str] | None = None,
+        selector: str | None = None,
+        href: str | None = None,
+    ) -> Any:
+        """:func:`~django_integration_kit.follow` with this client; ``response`` defaults to
+        :attr:`last_response`."""
+        return pages.follow(self._driver, response, text=text, selector=selector, href=href)
+
+    # They read a response, which needs no client.
+    assert_html = staticmethod(pages.assert_html)
+    texts_of = staticmethod(pages.texts_of)
+
+    def assert_pages_ok(
+        self,
+        start: str | Sequence[str] = "/",
+        *,
+        max_pages: int = 200,
+        exclude: Iterable[str | re.Pattern[str]] = (),
+        max_queries: int | None = None,
+    ) -> crawl.CrawlSummary:
+        """:func:`~django_integration_kit.assert_pages_ok` as this client's user."""
+        return crawl.assert_pages_ok(
+            self._driver, start, max_pages=max_pages, exclude=exclude, max_queries=max_queries
+        )
+
     # The builders need no client; static, so setUpTestData can call cls.make_user() too.
     make_user = staticmethod(builders.make_user)
     make = staticmethod(builders.make)
@@ -92,7 +125,20 @@ class KitMethods:
 
     def assert_message(self, response: Any, text: str, level: int | str | None = None) -> None:
         """:func:`~django_integration_kit.assert_message`."""
-        assertions.assert_message(response, text, level=level)
+        assertions.assert_message(response, text, level)
+
+    # Django's response assertions; the response names its client, so no binding is needed.
+    assert_redirects = staticmethod(assertions.assert_redirects)
+    assert_contains = staticmethod(assertions.assert_contains)
+    assert_not_contains = staticmethod(assertions.assert_not_contains)
+    assert_template_used = staticmethod(assertions.assert_template_used)
+
+    def assert_form_error(
+        self, form: Any, field: str | None, errors: list[str] | str, msg_prefix: str = ""
+    ) -> None:
+        """:func:`~django_integration_kit.assert_form_error`, with this client's requests in
+        its failure."""
+        assertions.assert_form_error(form, field, errors, msg_prefix, client=self.client)
 
     def capture_emails(self) -> mail.capture_emails:
         """:func:`~django_integration_kit.capture_emails`."""

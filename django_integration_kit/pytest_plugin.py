@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
-from django_integration_kit import _defaults
+from django_integration_kit import _defaults, _frames
 from django_integration_kit.client import KitClient
 from django_integration_kit.kit import Kit
 
 if TYPE_CHECKING:
     from django_integration_kit.services.mail import Outbox
     from django_integration_kit.services.time import Clock
+
+_frames.hide(globals())
 
 __all__ = ["Freezer", "Kit", "emails", "frozen", "http_mock", "kit", "kit_client"]
 
@@ -50,13 +52,51 @@ def kit(db: None, kit_client: KitClient) -> Iterator[Kit]:
         yield Kit(kit_client)
 
 
+# The report of each test's call phase, for fixtures whose teardown depends on how it went.
+_CALL_REPORT = pytest.StashKey[pytest.TestReport]()
+
+NO_PYTEST_DJANGO = (
+    "The kit fixture needs pytest-django, for its database access: pip install pytest-django "
+    "and set DJANGO_SETTINGS_MODULE (in pytest's configuration, or with --ds). It is not "
+    "installed, or disabled with -p no:django."
+)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_REPORT] = report
+    return report
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.pluginmanager.hasplugin("django"):
+        config.pluginmanager.register(_WithoutPytestDjango(), "django_integration_kit.no_django")
+
+
+class _WithoutPytestDjango:
+    """Stands in for pytest-django's ``db`` fixture where pytest-django is missing, so the
+    ``kit`` fixture says what to install instead of "fixture 'db' not found"."""
+
+    @pytest.fixture
+    def db(self) -> None:
+        pytest.fail(NO_PYTEST_DJANGO, pytrace=False)
+
+
 @pytest.fixture
-def http_mock() -> Iterator[Any]:
+def http_mock(request: pytest.FixtureRequest) -> Iterator[Any]:
     """``mock_http()`` entered for the test: a strict ``requests_mock.Mocker``."""
     from django_integration_kit.services.http import mock_http
 
-    with mock_http() as mocker:
+    block = mock_http()
+    mocker = block.enable()
+    try:
         yield mocker
+    finally:
+        # A test that failed (or never ran) says more than a route it never got to call.
+        report = request.node.stash.get(_CALL_REPORT, None)
+        block._finish(failed=report is None or not report.passed)
 
 
 @pytest.fixture

@@ -4,14 +4,60 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.test import TestCase, TransactionTestCase
+from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
-from django_integration_kit import _defaults, conf
+from django_integration_kit import _defaults, _frames, _report, conf
 from django_integration_kit.client import AsyncKitClient, KitClient, set_enforce_csrf
 from django_integration_kit.kit import KitMethods
 
+_frames.hide(globals())
 
-class _KitTestMixin(KitMethods):
+
+class _StoryAssertions(SimpleTestCase):
+    """Django's response assertions whose failures also tell the response's story: the client's
+    requests up to it, its form errors, what was submitted (secrets masked) and the page.
+
+    Django's message stays first. A passing assertion only pays for a ``try``.
+    """
+
+    client: Any
+
+    def assertRedirects(self, response: Any, expected_url: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().assertRedirects(response, expected_url, *args, **kwargs)
+        except AssertionError as error:
+            raise AssertionError(_report.assertion_story(str(error), response)) from None
+
+    def assertContains(self, response: Any, text: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().assertContains(response, text, *args, **kwargs)
+        except AssertionError as error:
+            raise AssertionError(_report.assertion_story(str(error), response)) from None
+
+    def assertNotContains(self, response: Any, text: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().assertNotContains(response, text, *args, **kwargs)
+        except AssertionError as error:
+            raise AssertionError(_report.assertion_story(str(error), response)) from None
+
+    def assertTemplateUsed(self, response: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if response is None or isinstance(response, str):
+            # The context-manager form checks at its exit, with no response to tell of.
+            return super().assertTemplateUsed(response, *args, **kwargs)
+        try:
+            return super().assertTemplateUsed(response, *args, **kwargs)
+        except AssertionError as error:
+            raise AssertionError(_report.assertion_story(str(error), response)) from None
+
+    def assertFormError(self, form: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().assertFormError(form, *args, **kwargs)
+        except AssertionError as error:
+            story = _report.assertion_story(str(error), client=self.client, form=form)
+            raise AssertionError(story) from None
+
+
+class _KitTestMixin(KitMethods, _StoryAssertions):
     client_class: Any = KitClient
     async_client_class: Any = AsyncKitClient
 
@@ -19,8 +65,8 @@ class _KitTestMixin(KitMethods):
     def setUpClass(cls) -> None:
         defaults = _defaults.kit_defaults(cls)
         defaults.__enter__()
-        cls.addClassCleanup(defaults.__exit__, None, None, None)  # type: ignore[attr-defined]
-        super().setUpClass()  # type: ignore[misc]
+        cls.addClassCleanup(defaults.__exit__, None, None, None)
+        super().setUpClass()
 
     @classmethod
     def _pre_setup(cls) -> None:

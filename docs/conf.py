@@ -88,6 +88,8 @@ def _describe_bound_method(
     for module_name in (
         "django_integration_kit.flows",
         "django_integration_kit.forms",
+        "django_integration_kit.pages",
+        "django_integration_kit.crawl",
         "django_integration_kit.assertions",
         "django_integration_kit.services.http",
         "django_integration_kit.services.time",

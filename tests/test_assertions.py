@@ -11,9 +11,17 @@ from django.db import connection, reset_queries
 
 from django_integration_kit import (
     IntegrationTestCase,
+    Kit,
+    KitClient,
+    assert_contains,
+    assert_form_error,
     assert_max_queries,
     assert_message,
+    assert_not_contains,
+    assert_redirects,
+    assert_template_used,
     make,
+    submit_form,
 )
 
 pytestmark = pytest.mark.django_db
@@ -318,6 +326,20 @@ def test_assert_message_fails_when_nothing_was_stored(client):
     )
 
 
+def test_assert_message_takes_the_level_by_position_or_keyword(client):
+    response = post_contact(client)
+
+    assert_message(response, "Thanks", messages.INFO)
+    assert_message(response, "Thanks", "info")
+    assert_message(response, "Thanks", level="info")
+    with pytest.raises(AssertionError) as excinfo:
+        assert_message(response, "Thanks", "success")
+
+    assert str(excinfo.value) == (
+        "No SUCCESS message containing 'Thanks' was stored. Messages stored:\n  INFO: Thanks, Ann."
+    )
+
+
 def test_assert_message_refuses_an_unknown_level_name(client):
     response = post_contact(client)
 
@@ -337,6 +359,154 @@ def test_assert_message_refuses_something_that_is_not_a_response():
     assert str(excinfo.value) == (
         "assert_message() needs a response from a Django test client, not str."
     )
+
+
+# Django's response assertions, as functions that tell the story
+
+
+def contact_page_posted(client):
+    return submit_form(client, client.get("/contact/"), "#contact", name="Ann", body="Hi")
+
+
+def test_the_response_assertions_pass_as_djangos_do(client):
+    response = contact_page_posted(client)
+    page = client.get("/contact/")
+
+    assert assert_redirects(response, "/") is None
+    assert assert_contains(page, "Contact", html=False) is None
+    assert assert_not_contains(page, "Welcome") is None
+    assert assert_template_used(page, "accounts/contact.html") is None
+
+
+def test_assert_redirects_with_a_plain_client_tells_the_responses_own_exchange(client):
+    response = contact_page_posted(client)
+
+    with pytest.raises(AssertionError) as excinfo:
+        assert_redirects(response, "/thanks/", msg_prefix="After contact")
+
+    assert str(excinfo.value) == (
+        "'/' != '/thanks/'\n"
+        "- /\n"
+        "+ /thanks/\n"
+        " : After contact: Response redirected to '/', expected '/thanks/': Expected '/' to "
+        "equal '/thanks/'.\n"
+        "Requests:\n"
+        "  POST /contact/ 302 -> /\n"
+        "Submitted: csrfmiddlewaretoken='********', source='contact-page', name='Ann', "
+        "topic='help', body='Hi', send='1'"
+    )
+
+
+def test_assert_contains_with_the_kits_client_tells_its_requests_and_what_was_sent():
+    client = KitClient()
+    client.get("/")
+    response = client.post("/contact/", {"name": "Ann", "password": "Kit-secret-9"}, follow=True)
+
+    with pytest.raises(AssertionError) as excinfo:
+        assert_contains(response, "Goodbye")
+
+    message = str(excinfo.value)
+    assert message.splitlines()[0] == (
+        "False is not true : Couldn't find 'Goodbye' in the following response"
+    )
+    assert message.split("\nRequests:\n", 1)[1].splitlines()[:4] == [
+        "  GET / 200",
+        "  POST /contact/ 302 -> /",
+        "  GET / 200",
+        "Redirect chain: / (302)",
+    ]
+
+
+def test_assert_not_contains_and_assert_template_used_tell_the_page(client):
+    page = client.get("/contact/")
+
+    for assertion, args, first in [
+        (
+            assert_not_contains,
+            (page, "<h1>Contact</h1>", 200, "", True),
+            "1 != 0 :'<h1>Contact</h1>' unexpectedly found in the following response",
+        ),
+        (
+            assert_template_used,
+            (page, "accounts/home.html"),
+            "False is not true : Template 'accounts/home.html' was not a template used to "
+            "render the response. Actual template(s) used: accounts/contact.html, "
+            "accounts/base.html",
+        ),
+    ]:
+        with pytest.raises(AssertionError) as excinfo:
+            assertion(*args)
+        lines = str(excinfo.value).splitlines()
+        assert lines[0] == first
+        assert lines[-3:-1] == ["Requests:", "  GET /contact/ 200"]
+        assert lines[-1].startswith("Page text: 'Home Search Log in Sign up")
+
+
+def test_assert_form_error_lists_the_forms_errors_and_what_it_was_given():
+    from django.contrib.auth.forms import AuthenticationForm
+
+    form = AuthenticationForm(data={"username": "ann", "password": "Kit-secret-9"})
+
+    with pytest.raises(AssertionError) as excinfo:
+        assert_form_error(form, "username", "Unknown user.")
+
+    assert str(excinfo.value) == (
+        "Lists differ: [] != ['Unknown user.']\n\n"
+        "Second list contains 1 additional elements.\n"
+        "First extra element 0:\n"
+        "'Unknown user.'\n\n"
+        "- []\n"
+        "+ ['Unknown user.'] : The errors of field 'username' on form <AuthenticationForm "
+        "bound=True, valid=False, fields=(username;password)> don't match.\n"
+        "Requests:\n"
+        "  (none recorded)\n"
+        "Form errors:\n"
+        "  __all__: Please enter a correct username and password. Note that both fields may be "
+        "case-sensitive.\n"
+        "Submitted: username='ann', password='********'"
+    )
+
+
+def test_assert_form_error_given_a_client_tells_its_requests():
+    client = KitClient()
+    response = client.post("/signup/", {"username": "", "password1": "x", "password2": "y"})
+
+    assert_form_error(response.context["form"], "username", "This field is required.")
+    with pytest.raises(AssertionError) as excinfo:
+        assert_form_error(response.context["form"], "username", "Too short.", client=client)
+
+    lines = str(excinfo.value).splitlines()
+    assert lines[1:3] == ["Requests:", "  POST /signup/ 200"]
+    assert "Submitted: username='', password1='********', password2='********'" in lines
+
+
+def test_the_kit_object_has_the_response_assertions():
+    kit = Kit(KitClient())
+    kit.client.get("/")
+
+    kit.assert_contains(kit.last_response, "Home")
+    kit.assert_not_contains(kit.last_response, "Welcome")
+    kit.assert_template_used(kit.last_response, "accounts/home.html")
+    redirect = kit.client.get("/dashboard/")
+    kit.assert_redirects(redirect, "/login/?next=/dashboard/", fetch_redirect_response=False)
+    with pytest.raises(AssertionError) as excinfo:
+        kit.assert_redirects(redirect, "/login/", fetch_redirect_response=False)
+
+    assert str(excinfo.value).splitlines()[-3:] == [
+        "Requests:",
+        "  GET / 200",
+        "  GET /dashboard/ 302 -> /login/?next=/dashboard/",
+    ]
+
+
+def test_the_kit_objects_assert_form_error_tells_its_clients_requests():
+    kit = Kit(KitClient())
+    response = kit.client.post("/signup/", {"username": ""})
+
+    with pytest.raises(AssertionError) as excinfo:
+        kit.assert_form_error(response.context["form"], "username", "Too short.")
+
+    assert str(excinfo.value).splitlines()[1:3] == ["Requests:", "  POST /signup/ 200"]
 
 
 # the test-case methods

@@ -263,6 +263,18 @@ class BrowserFlowsTest(BrowserTestCase):
         assert self.page.url == self.live_server_url + "/dashboard/"
         assert self.driver.session_user_id() == str(user.pk)
 
+    def test_djangos_assertions_tell_the_story_of_a_test_client_response(self):
+        response = self.client.get("/")
+
+        with pytest.raises(AssertionError) as excinfo:
+            self.assertContains(response, "Welcome, alex")
+
+        lines = str(excinfo.value).splitlines()
+        assert lines[0] == (
+            "False is not true : Couldn't find 'Welcome, alex' in the following response"
+        )
+        assert lines[-3:-1] == ["Requests:", "  GET / 200"]
+
     def test_login_with_a_wrong_password_fails_with_a_masked_message(self):
         user = self.make_user()
 
@@ -271,7 +283,10 @@ class BrowserFlowsTest(BrowserTestCase):
 
         message = str(excinfo.value)
         assert message.splitlines()[:7] == [
-            "login() failed: POST /login/ answered 200 with form errors.",
+            "login() failed: POST /login/ answered 200 with form errors. The site rejected the "
+            f"credentials: username {user.username!r} with a password of 16 characters (not "
+            "shown). Check both: a user from make_user() has its password at "
+            "user.raw_password.",
             "Requests:",
             "  GET /login/ 200",
             "  POST /login/ 200",
@@ -620,7 +635,10 @@ class SameOutcomeOnEveryDriverTest(BrowserTestCase):
         )
         self.assert_same(
             lambda client, wrap: _outcome(lambda: wrap(login)(client, user.username, "Kit-no-9")),
-            "failed: login() failed: POST /login/ answered 200 with form errors.",
+            "failed: login() failed: POST /login/ answered 200 with form errors. The site "
+            f"rejected the credentials: username {user.username!r} with a password of 8 "
+            "characters (not shown). Check both: a user from make_user() has its password at "
+            "user.raw_password.",
         )
 
     def test_a_second_login_step_is_reported_alike(self):

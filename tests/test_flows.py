@@ -77,7 +77,7 @@ def test_signup_names_a_field_that_is_not_in_the_form(plain):
 
     assert str(excinfo.value) == (
         "Field 'usernam' is not in form #signup; its fields are: "
-        "csrfmiddlewaretoken, username, password1, password2."
+        "csrfmiddlewaretoken, username, password1, password2. Did you mean 'username'?"
     )
 
 
@@ -166,7 +166,9 @@ def test_login_fails_with_wrong_password_and_masks_it(plain):
 
     message = str(excinfo.value)
     assert message.splitlines()[:6] == [
-        "login() failed: POST /login/ answered 200 with form errors.",
+        "login() failed: POST /login/ answered 200 with form errors. The site rejected the "
+        "credentials: username 'hasnat' with a password of 12 characters (not shown). Check "
+        "both: a user from make_user() has its password at user.raw_password.",
         "Requests:",
         "  GET /login/ 200",
         "  POST /login/ 200",
@@ -175,6 +177,20 @@ def test_login_fails_with_wrong_password_and_masks_it(plain):
         "Note that both fields may be case-sensitive.",
     ]
     assert "wrongPass456" not in message
+    assert "12 characters" in message
+
+
+def test_login_names_a_one_character_password_in_the_singular(plain):
+    User.objects.create_user("hasnat", password="strongPass123")
+
+    with pytest.raises(AssertionError) as excinfo:
+        login(plain, "hasnat", "x")
+
+    assert str(excinfo.value).splitlines()[0] == (
+        "login() failed: POST /login/ answered 200 with form errors. The site rejected the "
+        "credentials: username 'hasnat' with a password of 1 character (not shown). Check "
+        "both: a user from make_user() has its password at user.raw_password."
+    )
 
 
 def test_login_with_third_party_field_names(plain, settings):
@@ -266,6 +282,45 @@ def test_a_login_page_that_sends_a_logged_in_client_away_says_so(plain):
         "logout() first, or use a fresh client.",
         "Requests:",
         "  GET /login-or-away/ 302 -> /dashboard/",
+    ]
+
+
+def test_a_flow_page_that_redirects_says_where_and_what_to_point_at(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        signup(plain, url="guarded_without_next")
+
+    assert str(excinfo.value).splitlines()[:3] == [
+        "signup() could not open its page: GET /guarded/ answered 302 -> /login/, expected "
+        "200. The page redirected to /login/ instead of showing its form; point url= (or "
+        "INTEGRATION_KIT['SIGNUP_URL']) at the page with the form.",
+        "Requests:",
+        "  GET /guarded/ 302 -> /login/",
+    ]
+
+
+def test_a_flow_page_that_takes_no_get_says_so(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        login(plain, "hasnat", "strongPass123", url="logout")
+
+    assert str(excinfo.value).splitlines()[:3] == [
+        "login() could not open its page: GET /logout/ answered 405, expected 200. The view "
+        "does not accept GET (it allows POST, OPTIONS), so it is not the page with the form; "
+        "point url= (or INTEGRATION_KIT['LOGIN_URL']) at the page with the form.",
+        "Requests:",
+        "  GET /logout/ 405",
+    ]
+
+
+def test_login_with_a_missing_field_does_not_blame_the_credentials(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        login(plain, "", "strongPass123")
+
+    assert str(excinfo.value).splitlines()[:5] == [
+        "login() failed: POST /login/ answered 200 with form errors.",
+        "Requests:",
+        "  GET /login/ 200",
+        "  POST /login/ 200",
+        "Form errors:",
     ]
 
 

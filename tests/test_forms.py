@@ -126,7 +126,7 @@ def test_submit_form_fails_on_a_field_in_no_form():
     assert str(excinfo.value) == (
         "Field 'nme' is not in any form on GET /contact/; the forms' fields are: "
         "form.search: q; #contact: csrfmiddlewaretoken, source, name, topic, subscribe, body, "
-        "disabled_field, send."
+        "disabled_field, send. Did you mean 'name'?"
     )
 
 
@@ -773,7 +773,9 @@ def test_messages_name_a_pages_only_form_the_form():
     with pytest.raises(AssertionError) as excinfo:
         fill(form, {"titel": "Final"})
 
-    assert str(excinfo.value) == "Field 'titel' is not in the form; its fields are: title."
+    assert str(excinfo.value) == (
+        "Field 'titel' is not in the form; its fields are: title. Did you mean 'title'?"
+    )
     with pytest.raises(AssertionError) as excinfo:
         send(form, fill(form, {"title": "Final"}))
     assert str(excinfo.value) == (

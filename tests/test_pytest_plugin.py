@@ -99,3 +99,91 @@ def test_http_mock_fails_the_test_for_a_route_never_called(django_pytester):
 
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*GET https://api.weather.example/today*"])
+
+
+def test_http_mock_adds_nothing_to_a_test_that_failed(django_pytester):
+    django_pytester.makepyfile(
+        """
+        import pytest
+        import requests
+
+        def test_fails_before_the_call(http_mock):
+            http_mock.get("https://api.weather.example/today", json={})
+            assert 1 == 2
+
+        def test_a_miss_reaches_the_test(kit, http_mock):
+            http_mock.get("https://api.weather.example/unused", json={})
+            kit.client.get("/weather/?city=Oslo")
+
+        @pytest.mark.xfail(strict=True)
+        def test_expected_to_fail(http_mock):
+            http_mock.get("https://api.weather.example/today", json={})
+            raise ValueError
+        """
+    )
+
+    result = django_pytester.runpytest_subprocess("-q", "-p", "no:randomly")
+
+    result.assert_outcomes(failed=2, xfailed=1)
+    assert "never called" not in result.stdout.str()
+    assert "caught inside the block" not in result.stdout.str()
+
+
+def test_the_kit_fixture_without_pytest_django_says_to_install_it(pytester):
+    pytester.makepyfile(
+        """
+        def test_journey(kit):
+            pass
+
+        def test_kit_client_alone_needs_no_database(kit_client):
+            pass
+        """
+    )
+
+    result = pytester.runpytest_subprocess("-q", "-p", "no:django", "-p", "no:randomly")
+
+    result.assert_outcomes(errors=1, passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*The kit fixture needs pytest-django, for its database access: pip install "
+            "pytest-django and set DJANGO_SETTINGS_MODULE (in pytest's configuration, or with "
+            "--ds). It is not installed, or disabled with -p no:django."
+        ]
+    )
+    assert "fixture 'db' not found" not in result.stdout.str()
+
+
+def test_kit_assert_redirects_tells_the_story(django_pytester):
+    django_pytester.makepyfile(
+        """
+        def test_signup(kit):
+            kit.make_user(username="alex")
+            response = kit.submit_form(
+                kit.client.get("/signup/"), username="alex", password1="Kit-pass-123",
+                password2="Kit-pass-123",
+            )
+            kit.assert_redirects(response, "/login/")
+        """
+    )
+
+    result = django_pytester.runpytest_subprocess("-q", "-p", "no:randomly")
+
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "E       AssertionError: 200 != 302 : Response didn't redirect as expected: Response "
+            "code was 200 (expected 302)",
+            "E       Requests:",
+            "E         GET /signup/ 200",
+            "E         POST /signup/ 200",
+            "E       Form errors:",
+            "E         username: A user with that username already exists.",
+            "E       Submitted: csrfmiddlewaretoken='********', username='alex', "
+            "password1='********', password2='********'",
+            "E       Page text: 'Home Search Log in Sign up Sign up Username:*",
+            "",
+            "test_kit_assert_redirects_tells_the_story.py:7: AssertionError",
+        ]
+    )
+    message = [line for line in result.stdout.lines if line.startswith("E ")]
+    assert not any("Kit-pass-123" in line for line in message)

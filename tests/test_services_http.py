@@ -1,5 +1,6 @@
 import asyncio
 import re
+from unittest import mock
 
 import pytest
 import requests
@@ -334,3 +335,58 @@ class KitMethodTests(IntegrationTestCase):
         with self.mock_http(strict=False) as http:
             http.get(f"{API}/current", json={})
         assert_requests_restored()
+
+
+# What reached the test is not reported again at exit
+
+
+def test_a_decorated_function_that_raises_reports_only_its_own_error():
+    @mock_http(kwarg_name="http")
+    def breaks(http):
+        http.get(f"{API}/current", json={})
+        raise KeyError("temperature_c")
+
+    with pytest.raises(KeyError):
+        breaks()
+    assert_requests_restored()
+
+
+class UnmatchedThroughTheClientTests(IntegrationTestCase):
+    def test_an_unmatched_request_raised_out_of_the_client_is_not_reported_again(self):
+        with mock_http(), self.assertRaises(UnmatchedRequestError) as caught:
+            self.client.get("/weather/?city=Oslo")
+
+        assert str(caught.exception).startswith(
+            f"GET {API}/current?city=Oslo matches no route mocked by mock_http()."
+        )
+        assert_requests_restored()
+
+    def test_the_same_with_a_plain_client_and_pytest_raises(self):
+        from django.test import Client
+
+        with mock_http(), pytest.raises(UnmatchedRequestError):
+            Client().get("/weather/?city=Bergen")
+
+    def test_one_the_view_swallowed_is_still_reported(self):
+        from weather.api import WeatherUnavailable
+
+        # The view survives a WeatherUnavailable; an UnmatchedRequestError it turned into
+        # one would hide the missing route.
+        def fetch_quietly(city):
+            try:
+                requests.get(f"{API}/current", params={"city": city}, timeout=3)
+            except Exception:
+                raise WeatherUnavailable(city) from None
+
+        with (
+            self.assertRaises(AssertionError) as caught,
+            mock_http(),
+            mock.patch("weather.api._fetch", fetch_quietly),
+        ):
+            assert self.client.get("/weather/?city=Oslo").status_code == 200
+
+        assert str(caught.exception) == (
+            f"GET {API}/current?city=Oslo matched no mocked route, and its "
+            "UnmatchedRequestError was caught inside the block. Register the route in the "
+            "mock_http() block."
+        )

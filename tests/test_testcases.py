@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.cache import cache
 
-from django_integration_kit import IntegrationTestCase, KitClient
+from django_integration_kit import IntegrationTestCase, IntegrationTransactionTestCase, KitClient
 
 
 class DefaultsTests(IntegrationTestCase):
@@ -53,3 +53,189 @@ class OptOutTests(IntegrationTestCase):
 
 def test_the_hasher_is_restored_after_the_class():
     assert not settings.PASSWORD_HASHERS[0].endswith("MD5PasswordHasher")
+
+
+# Django's assertions tell the story of the response
+
+
+def djangos_message(assertion, *args):
+    """The message Django's own assertion fails with, for comparison."""
+    from django.test import SimpleTestCase
+
+    try:
+        getattr(SimpleTestCase("run"), assertion)(*args)
+    except AssertionError as error:
+        return str(error)
+    raise AssertionError(f"{assertion}{args} passed")
+
+
+SIGNUP_STORY = [
+    "Requests:",
+    "  GET /signup/ 200",
+    "  POST /signup/ 200",
+    "Form errors:",
+    "  username: A user with that username already exists.",
+    "Submitted: csrfmiddlewaretoken='********', username='alex', password1='********', "
+    "password2='********'",
+]
+
+
+class StoryAssertionTests(IntegrationTestCase):
+    def signup_with_a_taken_username(self):
+        self.make_user(username="alex")
+        return self.submit_form(
+            self.client.get("/signup/"),
+            username="alex",
+            password1="Kit-pass-123",
+            password2="Kit-pass-123",
+        )
+
+    def test_a_failing_assert_redirects_tells_the_story(self):
+        self.make_user(username="alex")
+        response = self.submit_form(
+            self.client.get("/signup/"),
+            username="alex",
+            password1="Kit-pass-123",
+            password2="Kit-pass-123",
+        )
+
+        with self.assertRaises(AssertionError) as caught:
+            self.assertRedirects(response, "/login/")
+
+        assert str(caught.exception).splitlines() == [
+            "200 != 302 : Response didn't redirect as expected: Response code was 200 "
+            "(expected 302)",
+            "Requests:",
+            "  GET /signup/ 200",
+            "  POST /signup/ 200",
+            "Form errors:",
+            "  username: A user with that username already exists.",
+            "Submitted: csrfmiddlewaretoken='********', username='alex', "
+            "password1='********', password2='********'",
+            "Page text: 'Home Search Log in Sign up Sign up Username: Required. 150 characters "
+            "or fewer. Letters, digits and @/./+/-/_ only. A user with that username already "
+            "exists. Password: Your password can’t be too similar to your other personal "
+            "information. Your password must contain at least 8 characters. Your password "
+            "can’t be a commonly used password. Your password can’t be entirely numeric. "
+            "Password confirmation: Enter the same password as before, for verification. "
+            "Create account'",
+        ]
+
+    def test_passing_assertions_behave_as_djangos(self):
+        response = self.signup_with_a_taken_username()
+        form = response.context["form"]
+
+        assert self.assertContains(response, "already exists", count=1) is None
+        assert self.assertNotContains(response, "Welcome") is None
+        assert self.assertTemplateUsed(response, "accounts/signup.html") is None
+        assert (
+            self.assertFormError(form, "username", "A user with that username already exists.")
+            is None
+        )
+        assert (
+            self.assertRedirects(self.client.get("/dashboard/"), "/login/?next=/dashboard/")
+            is None
+        )
+
+    def test_djangos_message_comes_first(self):
+        response = self.signup_with_a_taken_username()
+
+        for assertion, args in [
+            ("assertContains", (response, "Welcome")),
+            ("assertNotContains", (response, "already exists")),
+            ("assertTemplateUsed", (response, "accounts/home.html")),
+            ("assertRedirects", (response, "/login/", 302, 200, "After signup")),
+        ]:
+            with self.subTest(assertion), self.assertRaises(AssertionError) as caught:
+                getattr(self, assertion)(*args)
+            story = "\n".join(SIGNUP_STORY)
+            assert str(caught.exception).startswith(
+                f"{djangos_message(assertion, *args)}\n{story}\nPage text: 'Home Search Log in"
+            )
+
+    def test_a_failing_assert_form_error_lists_the_forms_errors_and_the_requests(self):
+        response = self.signup_with_a_taken_username()
+        form = response.context["form"]
+
+        with self.assertRaises(AssertionError) as caught:
+            self.assertFormError(form, "username", "Choose another username.")
+
+        lines = str(caught.exception).splitlines()
+        assert lines[:7] == [
+            "['A user with that username already exists.'] != ['Choose another username.'] : "
+            "The errors of field 'username' on form <UserCreationForm bound=True, valid=False, "
+            "fields=(username;password1;password2)> don't match.",
+            *SIGNUP_STORY,
+        ]
+        assert lines[7].startswith("Page text: 'Home Search Log in Sign up Sign up Username:")
+        assert "Kit-pass-123" not in str(caught.exception)
+
+    def test_the_story_ends_at_the_response_asserted_on(self):
+        response = self.signup_with_a_taken_username()
+        self.client.get("/")
+
+        with self.assertRaises(AssertionError) as caught:
+            self.assertRedirects(response, "/login/")
+
+        assert str(caught.exception).splitlines()[1:4] == [
+            "Requests:",
+            "  GET /signup/ 200",
+            "  POST /signup/ 200",
+        ]
+
+    def test_a_redirect_shows_where_it_went(self):
+        response = self.client.get("/dashboard/")
+
+        with self.assertRaises(AssertionError) as caught:
+            self.assertRedirects(response, "/login/")
+
+        assert str(caught.exception).splitlines()[-3:] == [
+            " : Response redirected to '/login/?next=/dashboard/', expected '/login/': "
+            "Expected '/login/?next=/dashboard/' to equal '/login/'.",
+            "Requests:",
+            "  GET /dashboard/ 302 -> /login/?next=/dashboard/",
+        ]
+
+    def test_a_wrong_password_is_masked_in_the_story(self):
+        self.make_user(username="alex", password="Kit-right-123")
+        response = self.client.post(
+            "/login/", {"username": "alex", "password": "Kit-wrong-456", "api_token": "t0k3n-x"}
+        )
+
+        with self.assertRaises(AssertionError) as caught:
+            self.assertRedirects(response, "/dashboard/")
+
+        message = str(caught.exception)
+        assert message.splitlines()[5] == (
+            "Submitted: username='alex', password='********', api_token='********'"
+        )
+        assert "Kit-wrong-456" not in message
+        assert "t0k3n-x" not in message
+
+    def test_assert_template_used_as_a_context_manager_is_djangos(self):
+        with self.assertTemplateUsed("accounts/home.html"):
+            self.client.get("/")
+
+        with self.assertRaises(AssertionError) as caught, self.assertTemplateUsed("x.html"):
+            self.client.get("/")
+
+        assert str(caught.exception).startswith(
+            "False is not true : Template 'x.html' was not a template used to render the "
+            "response. Actual template(s) used: accounts/home.html"
+        )
+
+
+class TransactionStoryAssertionTests(IntegrationTransactionTestCase):
+    def test_a_failing_assert_contains_tells_the_story(self):
+        response = self.client.get("/")
+
+        with self.assertRaises(AssertionError) as caught:
+            self.assertContains(response, "Welcome, alex")
+
+        lines = str(caught.exception).splitlines()
+        assert (
+            lines[0]
+            == "False is not true : Couldn't find 'Welcome, alex' in the following response"
+        )
+        assert lines[-3:-1] == ["Requests:", "  GET / 200"]
+        assert lines[-1].startswith("Page text: 'Home Search Log in Sign up")

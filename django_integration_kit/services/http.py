@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Hashable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -10,8 +11,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.test.utils import TestContextDecorator
 
+from django_integration_kit import _frames
+
 if TYPE_CHECKING:
     import requests_mock
+
+_frames.hide(globals())
 
 __all__ = ["UnmatchedRequestError", "mock_http"]
 
@@ -25,7 +30,9 @@ class UnmatchedRequestError(AssertionError):
 
     An ``AssertionError``, not a ``requests`` exception: code that survives API failures
     (``except requests.RequestException``) must not turn a missing mock into a passing test.
-    Caught inside the block all the same (``except Exception``), it fails the block at exit.
+    Caught inside the block all the same (``except Exception``), it fails the block at exit;
+    one that a view let out to Django's request handler (which the test client raises in the
+    test) does not.
     """
 
 
@@ -35,9 +42,10 @@ class mock_http(TestContextDecorator):
     Matching is case-sensitive; ``json=`` routes answer with ``Content-Type: application/json``
     unless their headers name a Content-Type; an unmatched request raises
     :class:`UnmatchedRequestError` at once; with ``strict``, a route never called fails the
-    block at exit. A route is registered once per block: pass a list of responses for several
-    calls. Works as a ``with`` block and as a function or ``TestCase`` class decorator
-    (``kwarg_name`` / ``attr_name`` hand over the mocker); blocks nest, inner routes first.
+    block at exit, unless the block (or the decorated test) failed with an error of its own.
+    A route is registered once per block: pass a list of responses for several calls. Works as
+    a ``with`` block and as a function or ``TestCase`` class decorator (``kwarg_name`` /
+    ``attr_name`` hand over the mocker); blocks nest, inner routes first.
     """
 
     def __init__(
@@ -62,20 +70,22 @@ class mock_http(TestContextDecorator):
         return mocker
 
     def disable(self) -> None:
-        self._finish(block_raised=False)
+        self._finish(failed=False)
 
     def __enter__(self) -> requests_mock.Mocker:  # type: ignore[override]
         return self.enable()
 
     def __exit__(self, exc_type: object, exc_value: object, traceback: object) -> None:
-        self._finish(block_raised=exc_type is not None)
+        self._finish(failed=exc_type is not None)
 
-    def _finish(self, *, block_raised: bool) -> None:
+    def _finish(self, *, failed: bool) -> None:
+        """End the innermost active block; check its routes unless what it wrapped ``failed``
+        (that failure says more than a route the code never got to call)."""
         mocker, adapter = self._mockers.pop()
         mocker.stop()
         _active.remove(adapter)
-        if block_raised:
-            return  # the block's own error says more than a route it never got to call
+        if failed:
+            return
         problems = adapter.swallowed_messages()
         if self.strict:
             problems += adapter.uncalled_messages()
@@ -99,7 +109,8 @@ def _adapter_class() -> type:
             self.parent = parent
             self.routes: list[tuple[str, Any]] = []
             self.keys: dict[Hashable, str] = {}
-            self.unmatched: list[str] = []
+            # (request, error) for each unmatched request no one has seen fail yet.
+            self.unmatched: list[tuple[str, UnmatchedRequestError]] = []
 
         def register_uri(
             self, method: Any, url: Any, response_list: Any = None, **kwargs: Any
@@ -128,15 +139,16 @@ def _adapter_class() -> type:
                 if self.parent is not None:
                     raise  # the enclosing block's routes get their turn
             request_line = f"{request.method} {_mask_url(request.url)}"
+            error = UnmatchedRequestError(_unmatched_message(request.method, request.url))
             for adapter in _active:
-                adapter.unmatched.append(request_line)
-            raise UnmatchedRequestError(_unmatched_message(request.method, request.url))
+                adapter.unmatched.append((request_line, error))
+            raise error
 
         def swallowed_messages(self) -> list[str]:
             return [
                 f"{line} matched no mocked route, and its UnmatchedRequestError was caught "
                 "inside the block. Register the route in the mock_http() block."
-                for line in self.unmatched
+                for line, _ in self.unmatched
             ]
 
         def uncalled_messages(self) -> list[str]:
@@ -151,7 +163,19 @@ def _adapter_class() -> type:
                 "a call is optional."
             ]
 
+    from django.core.signals import got_request_exception
+
+    got_request_exception.connect(_escaped_the_view, weak=False, dispatch_uid=__name__)
     return _KitAdapter
+
+
+def _escaped_the_view(sender: Any, **kwargs: Any) -> None:
+    """An UnmatchedRequestError that a view let out reached Django's request handler: the test
+    client raises it in the test (or answers 500), so the code did not swallow it."""
+    error = sys.exc_info()[1]
+    if isinstance(error, UnmatchedRequestError):
+        for adapter in _active:
+            adapter.unmatched = [(line, e) for line, e in adapter.unmatched if e is not error]
 
 
 def _with_json_content_type(response: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,9 +13,13 @@ from urllib.parse import urlsplit
 
 from django.test.utils import TestContextDecorator
 
+from django_integration_kit import _frames
+
 if TYPE_CHECKING:
     from django.core.mail import EmailMessage
     from django.test.utils import override_settings
+
+_frames.hide(globals())
 
 __all__ = ["Outbox", "capture_emails"]
 

@@ -11,6 +11,10 @@ from urllib.parse import urlsplit
 
 from django.test.utils import TestContextDecorator
 
+from django_integration_kit import _frames
+
+_frames.hide(globals())
+
 __all__ = ["NetworkBlockedError", "allow_network", "block_network"]
 
 # Django's cache backends that keep their data on this machine: their LOCATION is a name or a

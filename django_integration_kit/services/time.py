@@ -30,8 +30,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.test.utils import TestContextDecorator
 
+from django_integration_kit import _frames
+
 if TYPE_CHECKING:
     from typing import TypeAlias
+
+_frames.hide(globals())
 
 __all__ = ["Clock", "frozen_time"]
 

@@ -16,3 +16,13 @@ def notes(request):
             messages.success(request, "Note saved.")
         return redirect("notes")
     return render(request, "widgets/notes.html", {"notes": request.session.get("notes", [])})
+
+
+def site_map(request):
+    """Every page of the project a visitor can reach, for the crawl of the smoke tests."""
+    return render(request, "widgets/site_map.html")
+
+
+def links(request):
+    """Links of every kind: relative, repeated, to other sites, to the page itself, scripts."""
+    return render(request, "widgets/links.html")
