@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.test import SimpleTestCase, TestCase, TransactionTestCase
@@ -13,6 +15,23 @@ from django_integration_kit.kit import KitMethods
 _frames.hide(globals())
 
 
+def _telling(assertion: Callable[..., Any]) -> Callable[..., Any]:
+    """``assertion`` (a method of Django's ``SimpleTestCase`` taking a response), with the
+    response's story added to its failure."""
+
+    @functools.wraps(assertion)
+    def telling(self: SimpleTestCase, response: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if response is None or isinstance(response, str):
+            # assertTemplateUsed as a context manager checks at its exit, with no response.
+            return assertion(self, response, *args, **kwargs)
+        try:
+            return assertion(self, response, *args, **kwargs)
+        except AssertionError as error:
+            raise AssertionError(_report.assertion_story(str(error), response)) from None
+
+    return telling
+
+
 class _StoryAssertions(SimpleTestCase):
     """Django's response assertions whose failures also tell the response's story: the client's
     requests up to it, its form errors, what was submitted (secrets masked) and the page.
@@ -22,32 +41,10 @@ class _StoryAssertions(SimpleTestCase):
 
     client: Any
 
-    def assertRedirects(self, response: Any, expected_url: Any, *args: Any, **kwargs: Any) -> None:
-        try:
-            super().assertRedirects(response, expected_url, *args, **kwargs)
-        except AssertionError as error:
-            raise AssertionError(_report.assertion_story(str(error), response)) from None
-
-    def assertContains(self, response: Any, text: Any, *args: Any, **kwargs: Any) -> None:
-        try:
-            super().assertContains(response, text, *args, **kwargs)
-        except AssertionError as error:
-            raise AssertionError(_report.assertion_story(str(error), response)) from None
-
-    def assertNotContains(self, response: Any, text: Any, *args: Any, **kwargs: Any) -> None:
-        try:
-            super().assertNotContains(response, text, *args, **kwargs)
-        except AssertionError as error:
-            raise AssertionError(_report.assertion_story(str(error), response)) from None
-
-    def assertTemplateUsed(self, response: Any = None, *args: Any, **kwargs: Any) -> Any:
-        if response is None or isinstance(response, str):
-            # The context-manager form checks at its exit, with no response to tell of.
-            return super().assertTemplateUsed(response, *args, **kwargs)
-        try:
-            return super().assertTemplateUsed(response, *args, **kwargs)
-        except AssertionError as error:
-            raise AssertionError(_report.assertion_story(str(error), response)) from None
+    assertRedirects = _telling(SimpleTestCase.assertRedirects)
+    assertContains = _telling(SimpleTestCase.assertContains)
+    assertNotContains = _telling(SimpleTestCase.assertNotContains)
+    assertTemplateUsed = _telling(SimpleTestCase.assertTemplateUsed)
 
     def assertFormError(self, form: Any, *args: Any, **kwargs: Any) -> None:
         try:
