@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
 from django_integration_kit import _frames, conf
+from django_integration_kit.services import network
 from django_integration_kit.services.network import block_network
 
 _frames.hide(globals())
@@ -35,6 +36,8 @@ def clear_caches() -> None:
 @contextmanager
 def kit_defaults(owner: object | None = None) -> Iterator[None]:
     """Switch on the defaults ``owner`` (a test class) has not opted out of; undo them on exit."""
+    if isinstance(owner, type):
+        conf.check_attributes(owner)
     with ExitStack() as stack:
         if conf.get_setting("FAST_PASSWORD_HASHER", owner):
             stack.enter_context(fast_password_hasher())
@@ -44,6 +47,14 @@ def kit_defaults(owner: object | None = None) -> Iterator[None]:
 
 
 def per_test_setup(owner: object | None = None) -> None:
-    """What runs before each test: cleared caches."""
+    """What runs before each test: cleared caches, and a fresh count of blocked calls."""
+    network.start_test()
     if conf.get_setting("CLEAR_CACHES", owner):
         clear_caches()
+
+
+def per_test_teardown(owner: object | None = None, failure: BaseException | None = None) -> None:
+    """What runs after each test: a blocked network call that the code caught and went on from
+    fails it. ``failure``, the error the test failed with if known, is not repeated."""
+    if conf.get_setting("BLOCK_NETWORK", owner):
+        network.check_test(failure)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import weakref
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from typing import Any
+from urllib.parse import quote, quote_plus, unquote_plus
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -15,21 +18,197 @@ _frames.hide(globals())
 
 MASK = "********"
 EXCERPT_CHARS = 600
-_SECRET_NAME = re.compile(r"pass|secret|token|csrf|api.?key|otp", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+
+# The masking rule, one for every message the kit writes (flows, forms, mocks, query lists,
+# mail): see mask(). A name is split into words at "_", "-", ".", digits and camelCase
+# ("X-Amz-Signature": x, amz, signature; "password2": password, 2), and means a secret when
+# a word contains a stem, or is a short secret word on its own.
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+# Stems are long enough to mean a secret inside glued names too (csrfmiddlewaretoken,
+# sessionid, clientSecret); "secretary" and "possession" are not secrets.
+_SECRET_STEM = re.compile(
+    r"passw(?:or)?d|passphrase|passcode|passkey|secret(?!ar)|token|signature|(?<!pos)session"
+    r"|sessid|csrf|xsrf|credential|authoriz|apikey|accesskey|privatekey|appid|jwt"
+)
+# Short words are secrets only as whole words: "pin" but not "spinner", "key" but not
+# "keyboard" or "monkey", "code" but not "postcode", "auth" but not "author".
+_SECRET_WORDS = frozenset(
+    {
+        "pass", "pwd", "pin", "key", "code", "sig", "hmac", "otp", "totp", "hotp", "mfa",
+        "auth", "sid", "cookie", "cookies", "cvv", "cvc", "ssn",
+    }
+)  # fmt: skip
+# ...except for a "key" or "code" that these words say is harmless (sort_key, zip_code).
+_HARMLESS_QUALIFIERS = frozenset(
+    {
+        "sort", "primary", "foreign", "partition", "cache", "lookup", "order", "group", "index",
+        "natural", "hot", "short", "public", "zip", "post", "postal", "country", "language",
+        "lang", "locale", "currency", "area", "status", "error", "exit", "return", "response",
+        "http", "product", "item", "sku", "bar", "color", "colour", "iso", "region", "state",
+        "dial", "phone", "source", "airport", "tax", "vat", "unit", "type", "class",
+    }
+)  # fmt: skip
+# A URL in a message: absolute (with a scheme), a path, or a bare query string.
+_URL_IN_TEXT = re.compile(
+    r"(?<![\w/.])(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"<>\\`]+|[/?][^\s'\"<>\\`]*)"
+)
+_TRAILING = re.compile(r"[.,;:!?)\]}]+$")
+_INPUT_TAG = re.compile(r"<input\b[^>\n]*>?", re.IGNORECASE)
+_INPUT_NAME = re.compile(r"""\sname=(["']?)([^"'\s>]*)\1""", re.IGNORECASE)
+_INPUT_VALUE = re.compile(r"""(\svalue=["']?)([^"'>]*?)(["']|(?=[\s>]))""", re.IGNORECASE)
+_PASSWORD_TYPE = re.compile(r"""\stype=["']?password\b""", re.IGNORECASE)
+_JWT = re.compile(r"\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*")
+_BEARER = re.compile(r"\b(Bearer|Basic|Token)\s+[\w\-.~+/=]{8,}")
+# Clients whose cookies hold secrets (the session key, the CSRF secret) that every message
+# must mask: the kit's clients, and any client a flow or form submission ran with.
+_clients: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 def is_secret_name(name: str) -> bool:
-    """Whether a field called ``name`` holds something a message must not show."""
-    return bool(_SECRET_NAME.search(name))
+    """Whether a field, parameter, header or cookie called ``name`` holds something a
+    message must not show: see :func:`mask`."""
+    words = [word.lower() for word in _WORD.findall(name)]
+    if _SECRET_STEM.search("".join(words)):
+        return True
+    for word in words:
+        if word in _SECRET_WORDS:
+            harmless = word in ("key", "code") and any(w in _HARMLESS_QUALIFIERS for w in words)
+            if not harmless:
+                return True
+    return False
 
 
-def mask(text: str, secrets: Iterable[object]) -> str:
-    """``text`` with every secret replaced by a mask, longest first."""
-    strings = {s for s in secrets if isinstance(s, str) and len(s) >= 3}
-    for secret in sorted(strings, key=len, reverse=True):
+def watch(client: Any) -> None:
+    """Mask the values of ``client``'s session and CSRF cookies in every message from now on."""
+    # An object that takes no weak reference (None, for one) holds no cookies of ours.
+    with suppress(TypeError):
+        _clients.add(client)
+
+
+def mask(text: str, secrets: Iterable[object] = ()) -> str:
+    """``text`` as a message may show it. The one masking rule of the kit:
+
+    - ``secrets`` (passwords typed into a form, values of fields named as secrets), also
+      URL-encoded, and the values of the session, CSRF and other secret-named cookies of the
+      clients in use;
+    - in every URL: the user info (``https://token@host/``), the values of query parameters
+      whose names mean a secret (:func:`is_secret_name`), and the whole fragment;
+    - the value of an ``<input>`` tag (as a message quotes HTML) of type password or with a
+      secret name;
+    - JWTs and ``Bearer``/``Basic``/``Token`` credentials anywhere.
+    """
+    strings = {str(s) for s in secrets if isinstance(s, (str, int)) and not isinstance(s, bool)}
+    strings.update(_cookie_secrets())
+    encoded = {quote_plus(s) for s in strings} | {quote(s, safe="") for s in strings}
+    for secret in sorted({s for s in strings | encoded if len(s) >= 3}, key=len, reverse=True):
         text = text.replace(secret, MASK)
-    return text
+    text = _URL_IN_TEXT.sub(lambda match: mask_url(match.group()), text)
+    text = _INPUT_TAG.sub(_masked_input, text)
+    text = _JWT.sub(MASK, text)
+    return _BEARER.sub(lambda match: f"{match.group(1)} {MASK}", text)
+
+
+def mask_url(url: str) -> str:
+    """``url`` with its user info, secret-named query values and fragment masked."""
+    trailing = _TRAILING.search(url)
+    tail = trailing.group() if trailing else ""
+    url = url[: len(url) - len(tail)]
+    url, hash_mark, fragment = url.partition("#")
+    if fragment:
+        fragment = MASK
+    head, question_mark, query = url.partition("?")
+    scheme, slashes, rest = head.partition("://")
+    if slashes:
+        authority, slash, path = rest.partition("/")
+        if "@" in authority:
+            authority = MASK + "@" + authority.rpartition("@")[2]
+        head = f"{scheme}://{authority}{slash}{path}"
+    if query:
+        query = "&".join(_masked_pair(pair) for pair in query.split("&"))
+    return head + question_mark + query + hash_mark + fragment + tail
+
+
+def _masked_input(match: re.Match[str]) -> str:
+    tag = match.group()
+    name = _INPUT_NAME.search(tag)
+    if _PASSWORD_TYPE.search(tag) or (name and is_secret_name(name.group(2))):
+        return _INPUT_VALUE.sub(
+            lambda value: value.group(1) + (MASK if value.group(2) else "") + value.group(3), tag
+        )
+    return tag
+
+
+def _masked_pair(pair: str) -> str:
+    name, equals, value = pair.partition("=")
+    if not equals or not value:
+        return pair
+    if is_secret_name(unquote_plus(name)):
+        return f"{name}={MASK}"
+    plain = unquote_plus(value)
+    if "?" in plain or "#" in plain or "@" in plain:
+        # A URL inside the query (next=/pay/?token=...) is masked as a URL.
+        masked = mask_url(plain)
+        if masked != plain:
+            return f"{name}={masked}"
+    return pair
+
+
+def _cookie_secrets() -> set[str]:
+    names = {"sessionid", "csrftoken"}
+    try:
+        from django.conf import settings
+
+        names.update((settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME))
+    except Exception:  # settings not configured: the default names stand
+        pass
+    values: set[str] = set()
+    for client in list(_clients):
+        cookies: Any = getattr(client, "cookies", None)
+        if not hasattr(cookies, "items"):
+            continue
+        for name, morsel in cookies.items():
+            value = getattr(morsel, "value", None)
+            if isinstance(value, str) and (name in names or is_secret_name(name)):
+                values.add(value)
+    return values
+
+
+def form_secrets(payload: Mapping[str, Any], forms: Iterable[Any] = ()) -> list[str]:
+    """The values of ``payload`` a message must mask: those of fields named as secrets, and
+    of every password field of ``forms`` (``HtmlForm``), whatever its name."""
+    password_fields = {name for form in forms for name in form.password_fields}
+    found: list[str] = []
+    for name, value in payload.items():
+        if name in password_fields or is_secret_name(name):
+            for item in value if isinstance(value, (list, tuple)) else [value]:
+                if isinstance(item, str) and item:
+                    found.append(item)
+    return found
+
+
+@contextmanager
+def masked_errors(secrets: Iterable[object] = ()) -> Iterator[None]:
+    """Mask the message of an error the kit raises inside the block (keeping its type and
+    traceback): the errors of forms and flows quote paths, actions and values."""
+    try:
+        yield
+    except (AssertionError, TypeError, ValueError) as error:
+        if _raised_by_kit(error):
+            error.args = tuple(
+                mask(arg, secrets) if isinstance(arg, str) else arg for arg in error.args
+            )
+        raise
+
+
+def _raised_by_kit(error: BaseException) -> bool:
+    traceback = error.__traceback__
+    if traceback is None:
+        return False
+    while traceback.tb_next is not None:
+        traceback = traceback.tb_next
+    module = traceback.tb_frame.f_globals.get("__name__", "")
+    return isinstance(module, str) and module.startswith("django_integration_kit")
 
 
 def page_text(response: Any) -> str:
@@ -116,15 +295,25 @@ def describe(
     if errors:
         lines.append("Form errors:")
         lines.extend(f"  {name}: {message}" for name, message in errors)
+    secrets = [*secrets, *form_secrets(submitted or {})]
     if submitted:
+        hidden = set(secrets)
         shown = {
-            name: MASK if is_secret_name(name) else value for name, value in submitted.items()
+            name: MASK if is_secret_name(name) or _holds(value, hidden) else value
+            for name, value in submitted.items()
         }
         lines.append("Submitted: " + ", ".join(f"{k}={v!r}" for k, v in shown.items()))
     text = page_text(response) if response is not None else ""
     if text:
         lines.append(f"Page text: {text!r}")
+    if response is not None:
+        watch(getattr(response, "client", None))
     return mask("\n".join(lines), secrets)
+
+
+def _holds(value: Any, secrets: set[str]) -> bool:
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return any(isinstance(item, str) and item in secrets for item in items)
 
 
 def hops(responses: Iterable[Any]) -> list[Any]:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django_integration_kit import _frames
+from django_integration_kit import _frames, _report
 
 _frames.hide(globals())
 
@@ -164,16 +164,22 @@ async def run_async(client: Any, steps: Steps[T]) -> T:
 
     advance = sync_to_async(_advance)
     try:
-        done, step = await advance(steps, None)
-        while not done:
-            done, step = await advance(steps, await _perform_async(client, step))
-        return step  # type: ignore[no-any-return]
+        with _report.masked_errors():
+            done, step = await advance(steps, None)
+            while not done:
+                done, step = await advance(steps, await _perform_async(client, step))
+            return step  # type: ignore[no-any-return]
     finally:
         steps.close()
 
 
 def run(client: Any, make_steps: Callable[[], Steps[T]]) -> Any:
-    """The flow's result with a sync client or a driver; an awaitable of it with an async client."""
+    """The flow's result with a sync client or a driver; an awaitable of it with an async client.
+
+    The errors the flow raises are masked (:func:`_report.mask`), the client's cookies too.
+    """
+    _report.watch(client)
     if is_async_client(client):
         return run_async(client, make_steps())
-    return run_sync(client, make_steps())
+    with _report.masked_errors():
+        return run_sync(client, make_steps())

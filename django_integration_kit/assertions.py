@@ -39,6 +39,9 @@ _NUMBER = re.compile(r"(?<![\w$.])-?\d+(?:\.\d+)?(?![\w$])")
 _IN_LIST = re.compile(r"\bIN \(\s*\?(?:\s*,\s*\?)*\s*\)", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 _N_PLUS_ONE_VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+# Numbers of up to 6 digits (ids, limits, counts, 0/1 flags) are shown; longer ones may be
+# a card number, a phone number or a numeric token.
+_SMALL_DIGITS = 6
 
 
 class assert_max_queries(TestContextDecorator):
@@ -117,6 +120,20 @@ def _sql_shape(sql: str) -> str:
     return _IN_LIST.sub("IN (...)", shape)
 
 
+def _masked_sql(sql: str) -> str:
+    """``sql`` as a failure shows it: its shape with small numbers kept (ids, limits, flags),
+    while every string and long number, which may be a session key, a password hash or a
+    token, is masked."""
+    sql = _STRING.sub(f"'{_report.MASK}'", sql)
+    return _NUMBER.sub(
+        lambda match: match.group() if _is_small(match.group()) else _report.MASK, sql
+    )
+
+
+def _is_small(number: str) -> bool:
+    return sum(character.isdigit() for character in number) <= _SMALL_DIGITS
+
+
 def _number_ranges(numbers: list[int]) -> str:
     runs: list[list[int]] = []
     for number in numbers:
@@ -136,7 +153,7 @@ def _query_report(n: int, using: str, queries: list[str]) -> str:
     width = len(str(len(queries)))
     lines = [f"Expected at most {_queries(n)} on database {using!r}, but {len(queries)} ran:"]
     for number, (sql, shape) in enumerate(zip(queries, shapes, strict=True), start=1):
-        lines.append(f"  {number:>{width}}. {sql}{_mark(shape, counts[shape])}")
+        lines.append(f"  {number:>{width}}. {_masked_sql(sql)}{_mark(shape, counts[shape])}")
     repeated = [shape for shape in counts if counts[shape] > 1 and _is_n_plus_one(shape)]
     for shape in repeated:
         numbers = [i for i, s in enumerate(shapes, start=1) if s == shape]
@@ -151,7 +168,7 @@ def _query_report(n: int, using: str, queries: list[str]) -> str:
         )
     else:
         lines.append(f"Remove queries, or raise the limit to {len(queries)} if they are intended.")
-    return "\n".join(lines)
+    return _report.mask("\n".join(lines))
 
 
 def _mark(shape: str, count: int) -> str:

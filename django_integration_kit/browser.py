@@ -24,7 +24,7 @@ from django_integration_kit import _defaults, _frames, conf
 from django_integration_kit._browser_driver import BrowserDriver
 from django_integration_kit._urls import resolve_url
 from django_integration_kit.kit import KitMethods
-from django_integration_kit.testcases import _StoryAssertions
+from django_integration_kit.testcases import _NetworkCheck, _StoryAssertions
 
 if TYPE_CHECKING:
     from playwright.sync_api import (
@@ -160,7 +160,7 @@ def _saved(label: str, path: Path, save: Callable[[Path], None]) -> str:
     return f"  {label}: {path}"
 
 
-class BrowserTestCase(KitMethods, _StoryAssertions, StaticLiveServerTestCase):
+class BrowserTestCase(_NetworkCheck, KitMethods, _StoryAssertions, StaticLiveServerTestCase):
     """``StaticLiveServerTestCase`` with a headless Chromium page at ``self.page`` and the kit's
     flows typed into the real pages: one browser per class, a fresh context per test.
 

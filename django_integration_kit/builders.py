@@ -54,8 +54,20 @@ def make_user(**fields: Any) -> Any:
     from django.db import models
     from model_bakery import baker
 
+    if "_quantity" in fields:
+        quantity = fields["_quantity"]
+        raise TypeError(
+            f"make_user() makes one user, so it takes no _quantity= (got {quantity!r}): each "
+            "user needs its own username. Make several in a loop: "
+            f"users = [make_user() for _ in range({quantity})]."
+        )
     user_model = get_user_model()
     raw_password = fields.pop("password", DEFAULT_PASSWORD)
+    if raw_password is not None and not isinstance(raw_password, str):
+        raise TypeError(
+            "make_user() takes password= a str (or None for an unusable password), not "
+            f"{type(raw_password).__name__}."
+        )
     username_field = user_model.USERNAME_FIELD
     if username_field not in fields:
         is_email = isinstance(user_model._meta.get_field(username_field), models.EmailField)

@@ -51,8 +51,12 @@ class _HistoryMixin:
     kit_owner: object | None = None
 
     def _start_history(self) -> None:
+        from django_integration_kit import _report
+
         self.history: deque[Exchange] = deque(maxlen=HISTORY_SIZE)
         self.last_response: Any = None
+        # Its session and CSRF cookies are secrets every message of the kit masks.
+        _report.watch(self)
 
     def _record(self, response: Any) -> Any:
         self.history.append(exchange_of(response))

@@ -276,6 +276,40 @@ def get_setting(name: str, owner: object | None = None) -> Any:
     return _checked(name, value, lambda: f"settings.INTEGRATION_KIT[{name!r}]")
 
 
+# A misspelt setting attribute must be this close to a setting's name to be refused, so that
+# a test class's own attributes are left alone.
+_TYPO_CUTOFF = 0.85
+
+
+def check_attributes(owner: type) -> None:
+    """Refuse a lower-case attribute of the test class ``owner`` (or a base of it that is not
+    Django's, unittest's or the kit's) that is a misspelt setting: ``block_netwrok`` would
+    otherwise be silently ignored."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings = list(_ATTRIBUTES.values())
+    foreign: set[str] = set()
+    for klass in owner.__mro__:
+        if klass.__module__.split(".")[0] in ("django", "unittest", "django_integration_kit"):
+            foreign.update(klass.__dict__)
+    for klass in owner.__mro__:
+        if klass.__module__.split(".")[0] in ("django", "unittest", "django_integration_kit"):
+            continue
+        for name, value in klass.__dict__.items():
+            if name in foreign or name in settings or name.startswith("_") or name != name.lower():
+                continue
+            if callable(value) or isinstance(value, (property, staticmethod, classmethod)):
+                continue
+            close = difflib.get_close_matches(name, settings, n=1, cutoff=_TYPO_CUTOFF)
+            if close:
+                raise ImproperlyConfigured(
+                    f"{klass.__name__}.{name} is not a django-integration-kit setting, so it "
+                    f"would be ignored. Did you mean {close[0]!r} (the class attribute for "
+                    f"INTEGRATION_KIT[{close[0].upper()!r}])? Rename it, or rename the "
+                    "attribute if it is not meant as a setting."
+                )
+
+
 def owner_of(client: object) -> object | None:
     """The test class whose lower-case attributes configure flows run with ``client``."""
     return getattr(client, "kit_owner", None)

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from selectolax.lexbor import LexborHTMLParser
 
-from django_integration_kit import _frames, pages
+from django_integration_kit import _frames, _report, pages
 from django_integration_kit._form_html import parse_tree
 from django_integration_kit._steps import is_async_client, session_user_id
 from django_integration_kit.forms import fill
@@ -333,4 +333,4 @@ def _checked(summary: CrawlSummary) -> CrawlSummary:
     lines.append("Fix these pages, or pass exclude= the paths the crawl should skip.")
     if summary.unvisited:
         lines.append(summary._stopped())
-    raise AssertionError("\n".join(lines))
+    raise AssertionError(_report.mask("\n".join(lines)))

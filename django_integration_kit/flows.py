@@ -9,13 +9,13 @@ from __future__ import annotations
 import itertools
 import re
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django_integration_kit import _frames, _report, _urls, conf
-from django_integration_kit._steps import ClientCall, Request, SessionUser, Steps, run
+from django_integration_kit._steps import ClientCall, Request, SessionUser, Steps, Submit, run
 from django_integration_kit._urls import resolve_url
 from django_integration_kit.builders import make_user, unique_email, unique_username
 from django_integration_kit.client import exchange_of
@@ -187,7 +187,7 @@ def _signup(owner: object, url: str | None, fields: dict[str, Any]) -> Steps[Any
     submit = submission(form, data, flow="signup", secrets=[raw_password])
     with _created_users() as created:
         response = yield submit
-    return _signed_up_user([page, response], submit.payload, raw_password, created)
+    return _signed_up_user([page, response], submit, raw_password, created)
 
 
 def _refuse_login_form(form: HtmlForm, page: Any, path: str, owner: object) -> None:
@@ -274,15 +274,17 @@ def _signup_data(
 
 def _signed_up_user(
     responses: list[Any],
-    payload: Mapping[str, Any],
+    submit: Submit,
     raw_password: str,
     created: list[Any],
 ) -> Any:
     """The user a signup submission created (the last of ``created``), with ``raw_password``;
     fails with the story of ``responses`` when the submission failed or created no user."""
     response = responses[-1]
+    # Every password field's value is a secret, a password2 that differs from password1 too.
+    secrets = [raw_password, *submit.secrets]
     if not _succeeded(response):
-        _fail("signup", responses, payload, [raw_password])
+        _fail("signup", responses, submit.payload, secrets)
     if not created:
         raise AssertionError(
             _report.story(
@@ -291,8 +293,8 @@ def _signed_up_user(
                 "created. Is this the signup page? Point INTEGRATION_KIT['SIGNUP_URL'] (or "
                 "url=) at it.",
                 responses,
-                dict(payload),
-                [raw_password],
+                dict(submit.payload),
+                secrets,
             )
         )
     user = created[-1]
@@ -325,11 +327,11 @@ def _login(owner: object, username: str, password: str, url: str | None) -> Step
             "login",
             [page, response],
             submit.payload,
-            [password],
+            [password, *submit.secrets],
             _rejected(response, username, password),
         )
     if (yield SessionUser(response)) is None and _uses_sessions():
-        raise AssertionError(_not_logged_in(page, response, submit.payload, password))
+        raise AssertionError(_not_logged_in(page, response, submit.payload, submit.secrets))
     return response
 
 
@@ -346,7 +348,9 @@ def _rejected(response: Any, username: str, password: str) -> str:
     )
 
 
-def _not_logged_in(page: Any, response: Any, payload: Mapping[str, Any], password: str) -> str:
+def _not_logged_in(
+    page: Any, response: Any, payload: Mapping[str, Any], secrets: Sequence[str]
+) -> str:
     where = f"{_method(response)} {_path(response)}"
     location = response.headers.get("Location") if 300 <= response.status_code < 400 else None
     step_form = _next_step_form(response) if location is None else None
@@ -367,13 +371,13 @@ def _not_logged_in(page: Any, response: Any, payload: Mapping[str, Any], passwor
             "login() submitted the form and got no error, but the client is not logged in "
             "afterwards (no user in its session)."
         )
-        return _report.story(title, [page, response], dict(payload), [password])
+        return _report.story(title, [page, response], dict(payload), secrets)
     return _report.story(
         title + " A two-factor or multi-step login? Log in with login_as() to skip it, or "
         "drive the step with submit_form().",
         [page, response],
         dict(payload),
-        [password],
+        secrets,
     )
 
 
@@ -517,12 +521,40 @@ def assert_login_required(
     With ``status=`` (401 or 403), answering that status counts as success too. With an
     ``AsyncClient``, return an awaitable.
     """
+    _check_method_and_status(method, status)
     path = resolve_url(target, *args, **kwargs)
     owner = conf.owner_of(client)
     noun = getattr(client, "kit_noun", "client")
     return run(
         client, lambda: _assert_login_required(owner, noun, path, method, status, login_url)
     )
+
+
+_HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
+
+
+def _check_method_and_status(method: object, status: object) -> None:
+    if not isinstance(method, str) or method.lower() not in _HTTP_METHODS:
+        raise (ValueError if isinstance(method, str) else TypeError)(
+            f"assert_login_required() takes method= an HTTP method, one of "
+            f"{', '.join(repr(m) for m in _HTTP_METHODS)}; got {method!r}."
+        )
+    if status is None:
+        return
+    if isinstance(status, bool) or not isinstance(status, int):
+        hint = (
+            f" Pass status={int(status)}." if isinstance(status, str) and status.isdigit() else ""
+        )
+        raise TypeError(
+            "assert_login_required() takes status= the int status code a login wall may "
+            f"answer instead of redirecting (401 or 403), not {type(status).__name__} "
+            f"{status!r}.{hint}"
+        )
+    if not 400 <= status <= 499:
+        raise ValueError(
+            "assert_login_required() takes status= the status code a login wall may answer "
+            f"instead of redirecting, a 4xx such as 401 or 403; got {status}."
+        )
 
 
 def _assert_login_required(

@@ -12,7 +12,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from django_integration_kit import _frames
+from django_integration_kit import _frames, _report
 from django_integration_kit._form_html import (
     CHOICE_KINDS,
     NEVER_SENT,
@@ -493,6 +493,14 @@ def response_of(client: Any, response: Any = None) -> Any:
             "submit_form() needs a response: pass response=, or use the kit's client "
             "(IntegrationTestCase.client, the kit_client fixture), which remembers its last one."
         )
+    if isinstance(response, (str, bytes)) or not hasattr(response, "content"):
+        shown = _report.mask(repr(response)[:60] + ("…" if len(repr(response)) > 60 else ""))
+        raise TypeError(
+            "submit_form() takes as response= (its second argument) a response from a test "
+            f"client, not {type(response).__name__} {shown}; pass the response of the "
+            "page with the form (submit_form(client, response, '#form-id') picks a form by "
+            "selector), or leave it out to use the kit client's last response."
+        )
     return response
 
 
@@ -511,7 +519,8 @@ def submit_form(
     a field is disabled or readonly, and when a POST form has no CSRF token. Returns the response
     to the submission (an awaitable with an ``AsyncClient``).
     """
-    submission = _submission(response_of(client, response), selector, button, data)
+    with _report.masked_errors(_report.form_secrets(data)):
+        submission = _submission(response_of(client, response), selector, button, data)
     return run(client, lambda: _one_step(submission))
 
 
@@ -528,13 +537,15 @@ def _submission(
     forms = parse_tree(tree, exchange.path)
     if not forms:
         raise AssertionError(f"No <form> on {where}.")
-    if selector is not None:
-        form = _select(forms, where, selector, lambda: tree)
-    else:
-        if len(forms) > 1:
-            forms = _forms_for(forms, data, button, where)
-        form = choose_form(forms, where)
-    return submission(form, data, button)
+    # A value typed into any of the page's password fields is a secret, whatever its name.
+    with _report.masked_errors(_report.form_secrets(data, forms)):
+        if selector is not None:
+            form = _select(forms, where, selector, lambda: tree)
+        else:
+            if len(forms) > 1:
+                forms = _forms_for(forms, data, button, where)
+            form = choose_form(forms, where)
+        return submission(form, data, button)
 
 
 def submission(
@@ -546,9 +557,13 @@ def submission(
 ) -> Submit:
     """The step that submits ``form`` with ``data`` typed in and ``button`` clicked: the request
     a test client sends, and what a browser types and clicks."""
-    chosen = choose_button(form, button, data)
-    payload = fill(form, data, chosen)
-    return Submit(send(form, payload), form, data, payload, chosen, flow, tuple(secrets))
+    hidden = [*secrets, *_report.form_secrets(data, [form])]
+    with _report.masked_errors(hidden):
+        chosen = choose_button(form, button, data)
+        payload = fill(form, data, chosen)
+        request = send(form, payload)
+    hidden += _report.form_secrets(payload, [form])
+    return Submit(request, form, data, payload, chosen, flow, tuple(dict.fromkeys(hidden)))
 
 
 def _forms_for(

@@ -154,7 +154,8 @@ def _render(node: LexborNode, depth: int, lines: list[str], limit: int) -> None:
         return
     if tag == "-comment" or tag is None:
         return
-    one_line = " ".join((node.html or "").split())
+    # Masked before it is cut, so that a cut leaves no part of a secret value.
+    one_line = _report.mask(" ".join((node.html or "").split()))
     if tag in _VOID or len(one_line) + len(indent) <= _ONE_LINE_CHARS:
         lines.append(_cut(indent + one_line))
         return
@@ -326,6 +327,18 @@ def assert_html(
     ``text`` (in the visible text; a ``re.Pattern`` is searched), ``exact_text`` and ``attrs``
     narrow the matches; ``count`` is how many must remain (default: at least one).
     """
+    with _report.masked_errors():
+        return _assert_html(response, selector, text, exact_text, count, attrs)
+
+
+def _assert_html(
+    response: Any,
+    selector: str,
+    text: str | re.Pattern[str] | None,
+    exact_text: str | None,
+    count: int | None,
+    attrs: Mapping[str, AttrValue] | None,
+) -> list[str]:
     _check_arguments(text, exact_text, count, attrs)
     attrs = attrs or {}
     response = _report.hops([response])[-1]

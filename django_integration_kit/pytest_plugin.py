@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
-from django_integration_kit import _defaults, _frames
-from django_integration_kit.client import KitClient
+from django_integration_kit import _defaults, _frames, conf
+from django_integration_kit.client import KitClient, set_enforce_csrf
 from django_integration_kit.kit import Kit
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ def kit(db: None, kit_client: KitClient) -> Iterator[Kit]:
     # which test databases to create, from the fixtures each test names.
     with _defaults.kit_defaults():
         _defaults.per_test_setup()
+        # As the test cases do before each test: check CSRF tokens when the settings ask.
+        set_enforce_csrf(kit_client, bool(conf.get_setting("ENFORCE_CSRF")))
         yield Kit(kit_client)
 
 

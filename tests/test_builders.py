@@ -56,3 +56,23 @@ def test_make_recipe_names_a_model_bakery_recipe():
     user = make_recipe("accounts.staff_user")
 
     assert user.is_staff
+
+
+def test_make_user_refuses_a_quantity_naming_the_loop_to_write():
+    with pytest.raises(TypeError) as excinfo:
+        make_user(_quantity=2)
+
+    assert str(excinfo.value) == (
+        "make_user() makes one user, so it takes no _quantity= (got 2): each user needs its own "
+        "username. Make several in a loop: users = [make_user() for _ in range(2)]."
+    )
+    assert not User.objects.exists()
+
+
+def test_make_user_refuses_a_password_that_is_not_a_str():
+    with pytest.raises(TypeError) as excinfo:
+        make_user(password=1234)
+
+    assert str(excinfo.value) == (
+        "make_user() takes password= a str (or None for an unusable password), not int."
+    )

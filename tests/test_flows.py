@@ -563,3 +563,33 @@ def test_signup_leaves_no_signal_receiver_behind(plain):
         signup(plain, username="x", password="short")
 
     assert len(post_save.receivers) == before
+
+
+def test_assert_login_required_refuses_a_str_status(plain):
+    with pytest.raises(TypeError) as excinfo:
+        assert_login_required(plain, "staff", status="403")
+
+    assert str(excinfo.value) == (
+        "assert_login_required() takes status= the int status code a login wall may answer "
+        "instead of redirecting (401 or 403), not str '403'. Pass status=403."
+    )
+
+
+def test_assert_login_required_refuses_a_status_that_is_no_refusal(plain):
+    with pytest.raises(ValueError) as excinfo:
+        assert_login_required(plain, "staff", status=302)
+
+    assert str(excinfo.value) == (
+        "assert_login_required() takes status= the status code a login wall may answer "
+        "instead of redirecting, a 4xx such as 401 or 403; got 302."
+    )
+
+
+def test_assert_login_required_refuses_an_unknown_method(plain):
+    with pytest.raises(ValueError) as excinfo:
+        assert_login_required(plain, "dashboard", method="fetch")
+
+    assert str(excinfo.value) == (
+        "assert_login_required() takes method= an HTTP method, one of 'get', 'post', 'put', "
+        "'patch', 'delete', 'head', 'options', 'trace'; got 'fetch'."
+    )

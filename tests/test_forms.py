@@ -782,3 +782,15 @@ def test_messages_name_a_pages_only_form_the_form():
         "The form (POST /) posts without a CSRF token; add {% csrf_token %} inside the <form> "
         "element."
     )
+
+
+def test_submit_form_refuses_a_str_as_the_response():
+    with pytest.raises(TypeError) as excinfo:
+        submit_form(Client(), "<html><form></form></html>")
+
+    assert str(excinfo.value) == (
+        "submit_form() takes as response= (its second argument) a response from a test client, "
+        "not str '<html><form></form></html>'; pass the response of the page with the form "
+        "(submit_form(client, response, '#form-id') picks a form by selector), or leave it out "
+        "to use the kit client's last response."
+    )

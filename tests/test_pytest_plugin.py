@@ -1,5 +1,6 @@
 """The pytest plugin, run in a subprocess with pytester against the test project."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,10 @@ TESTPROJECT = Path(__file__).resolve().parent.parent / "testproject"
 
 
 @pytest.fixture
-def django_pytester(pytester):
+def django_pytester(pytester, monkeypatch):
+    # The inner run's test database must not be this run's: on PostgreSQL and MariaDB it would
+    # drop it on exit, and this run's teardown would then warn that it does not exist.
+    monkeypatch.setenv("KIT_DB_NAME", f"kit_pytester_{os.getpid()}")
     pytester.makeini(
         f"""
         [pytest]
@@ -187,3 +191,20 @@ def test_kit_assert_redirects_tells_the_story(django_pytester):
     )
     message = [line for line in result.stdout.lines if line.startswith("E ")]
     assert not any("Kit-pass-123" in line for line in message)
+
+
+@pytest.fixture
+def enforced_csrf(settings):
+    settings.INTEGRATION_KIT = {"ENFORCE_CSRF": True}
+
+
+def test_the_kit_fixture_enforces_csrf_when_the_settings_ask(enforced_csrf, kit):
+    # As IntegrationTestCase with enforce_csrf = True: a raw POST without a token is refused,
+    # while the kit's form submission sends the page's token.
+    assert kit.client.post("/contact/", {"name": "x"}).status_code == 403
+    kit.client.get("/contact/")
+    assert kit.submit_form(name="Bob").status_code == 302
+
+
+def test_the_kit_fixture_leaves_csrf_unchecked_by_default(kit):
+    assert kit.client.post("/contact/", {"name": "x"}).status_code == 302

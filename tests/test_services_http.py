@@ -150,7 +150,62 @@ def test_credentials_in_urls_are_masked():
         "  GET https://api.weather.example/v1/current?appid=********&city=Oslo"
     )
     assert message.startswith(
-        "GET https://user:********@api.weather.example/v1/current?api_key=******** "
+        "GET https://********@api.weather.example/v1/current?api_key=******** "
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://s3.example/f?X-Amz-Credential=AKIA-SECRET1&X-Amz-Signature=SECRET1",
+        "https://api.example/v1?access_key=SECRET1&page=2",
+        "https://api.example/v1?sessionid=SECRET1",
+        "https://api.example/v1?jwt=SECRET1",
+        "https://api.example/v1?authorization=SECRET1",
+        "https://SECRET1@api.example/v1",
+        "https://ann:SECRET1@api.example/v1",
+        "https://api.example/v1#access_token=SECRET1",
+        "https://api.example/v1?next=/pay/%3Ftoken%3DSECRET1",
+    ],
+)
+def test_no_secret_of_an_unmatched_url_shows(url):
+    with pytest.raises(UnmatchedRequestError) as excinfo, mock_http() as http:
+        http.get(url.replace("SECRET1", "SECRET2").replace(".example/", ".example.org/"), json={})
+        requests.get(url, timeout=3)
+
+    message = str(excinfo.value)
+    assert "SECRET1" not in message
+    assert "SECRET2" not in message
+    assert "********" in message
+
+
+def test_harmless_query_values_stay_readable():
+    with pytest.raises(UnmatchedRequestError) as excinfo, mock_http():
+        requests.get(f"{API}/current?city=Oslo&postcode=0150&keyboard=qwerty", timeout=3)
+
+    assert str(excinfo.value).splitlines()[0] == (
+        f"GET {API}/current?city=Oslo&postcode=0150&keyboard=qwerty matches no route mocked by "
+        f"mock_http(). Register it in the block, e.g. http.get('{API}/current?city=Oslo&"
+        "postcode=0150&keyboard=qwerty', json=...)."
+    )
+
+
+def test_a_route_with_a_str_status_code_is_an_error():
+    with mock_http() as http:
+        with pytest.raises(TypeError) as excinfo:
+            http.get(f"{API}/current", status_code="404")
+        with pytest.raises(TypeError) as in_a_list:
+            http.get(f"{API}/other", [{"json": {}}, {"status_code": "503"}])
+        with pytest.raises(ValueError) as out_of_range:
+            http.get(f"{API}/third", status_code=42)
+
+    assert str(excinfo.value) == (
+        f"The route GET {API}/current takes status_code= an int HTTP status such as 200 or 404, "
+        "not str '404'. Pass status_code=404."
+    )
+    assert "not str '503'. Pass status_code=503." in str(in_a_list.value)
+    assert str(out_of_range.value) == (
+        f"The route GET {API}/third takes status_code= an HTTP status from 100 to 599, not 42."
     )
 
 

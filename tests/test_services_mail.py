@@ -405,3 +405,43 @@ class KitMethodTests(IntegrationTestCase):
             send(subject="From a kit test")
 
         outbox.assert_sent(subject="From a kit test", count=1)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        (
+            {"count": "1"},
+            TypeError,
+            "assert_sent() takes count= a whole number of emails (an int), not str '1'. "
+            "Pass count=1.",
+        ),
+        ({"count": -1}, ValueError, "assert_sent() takes count= 0 or more emails, not -1."),
+        (
+            {"to": 123},
+            TypeError,
+            "assert_sent() takes to= an address or a list of addresses (str), not int 123; pass "
+            "to='ann@example.com' or to=['ann@example.com', ...].",
+        ),
+        ({"subject": 5}, TypeError, "assert_sent() takes subject= a str, not int 5."),
+    ],
+)
+def test_assert_sent_refuses_bad_arguments_naming_them(kwargs, error, message):
+    with capture_emails() as outbox:
+        send()
+
+    with pytest.raises(error) as excinfo:
+        outbox.assert_sent(**kwargs)
+
+    assert str(excinfo.value) == message
+
+
+def test_assert_sent_masks_secrets_in_subjects():
+    with capture_emails() as outbox:
+        send(subject="Reset at https://example.com/reset/?token=Mail-Secret-1")
+
+    with pytest.raises(AssertionError) as excinfo:
+        outbox.assert_sent(subject="Welcome")
+
+    assert "Mail-Secret-1" not in str(excinfo.value)
+    assert "subject 'Reset at https://example.com/reset/?token=********'" in str(excinfo.value)

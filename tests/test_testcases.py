@@ -1,3 +1,4 @@
+import pytest
 from django.conf import settings
 from django.core.cache import cache
 
@@ -59,13 +60,16 @@ def test_the_hasher_is_restored_after_the_class():
 
 
 def djangos_message(assertion, *args):
-    """The message Django's own assertion fails with, for comparison."""
+    """The message Django's own assertion fails with, masked as the kit masks the page it
+    quotes (the CSRF token of its form), for comparison."""
     from django.test import SimpleTestCase
+
+    from django_integration_kit._report import mask
 
     try:
         getattr(SimpleTestCase("run"), assertion)(*args)
     except AssertionError as error:
-        return str(error)
+        return mask(str(error))
     raise AssertionError(f"{assertion}{args} passed")
 
 
@@ -239,3 +243,50 @@ class TransactionStoryAssertionTests(IntegrationTransactionTestCase):
         )
         assert lines[-3:-1] == ["Requests:", "  GET / 200"]
         assert lines[-1].startswith("Page text: 'Home Search Log in Sign up")
+
+
+# Misspelt settings on a test class
+
+
+def test_a_misspelt_setting_attribute_fails_at_set_up_class_naming_the_setting():
+    from django.core.exceptions import ImproperlyConfigured
+
+    class NetworkTests(IntegrationTestCase):
+        block_netwrok = False
+
+    class LoginTests(IntegrationTransactionTestCase):
+        login_feilds = ("email", "password")
+
+    with pytest.raises(ImproperlyConfigured) as network:
+        NetworkTests.setUpClass()
+    with pytest.raises(ImproperlyConfigured) as login:
+        LoginTests.setUpClass()
+
+    assert str(network.value) == (
+        "NetworkTests.block_netwrok is not a django-integration-kit setting, so it would be "
+        "ignored. Did you mean 'block_network' (the class attribute for "
+        "INTEGRATION_KIT['BLOCK_NETWORK'])? Rename it, or rename the attribute if it is not "
+        "meant as a setting."
+    )
+    assert "LoginTests.login_feilds is not a django-integration-kit setting" in str(login.value)
+
+
+def test_ordinary_attributes_of_a_test_class_are_not_taken_for_settings():
+    from django_integration_kit.conf import check_attributes
+
+    class Base(IntegrationTestCase):
+        login_fields = ("email", "password")
+
+    class OrdinaryTests(Base):
+        fixtures = ["catalog.json"]
+        databases = {"default"}
+        maxDiff = None
+        login_path = "/accounts/login/"
+        block = True
+        network = "offline"
+        signup_data = {"username": "ann"}
+
+        def block_netwrok(self):  # a method is not a setting
+            pass
+
+    check_attributes(OrdinaryTests)

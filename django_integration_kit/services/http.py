@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Hashable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from django.test.utils import TestContextDecorator
 
@@ -21,8 +20,6 @@ _frames.hide(globals())
 __all__ = ["UnmatchedRequestError", "mock_http"]
 
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-# Query parameters that carry credentials in outside APIs, beyond the kit's usual names.
-_SECRET_PARAM = re.compile(r"^(key|appid|app_id|sig|signature|auth|code|client_id)$", re.I)
 
 
 class UnmatchedRequestError(AssertionError):
@@ -117,6 +114,9 @@ def _adapter_class() -> type:
         ) -> Any:
             key = _route_key(method, url, kwargs)
             route = _describe_route(method, url, kwargs)
+            for response in [kwargs, *(response_list or [])]:
+                if isinstance(response, Mapping):
+                    _check_status_code(route, response.get("status_code", 200))
             if key in self.keys:
                 raise ValueError(
                     f"{route} is already mocked in this mock_http() block. Register a route "
@@ -176,6 +176,26 @@ def _escaped_the_view(sender: Any, **kwargs: Any) -> None:
     if isinstance(error, UnmatchedRequestError):
         for adapter in _active:
             adapter.unmatched = [(line, e) for line, e in adapter.unmatched if e is not error]
+
+
+def _check_status_code(route: str, status_code: object) -> None:
+    # requests-mock answers a str status_code as it is: the code's "== 404" is then silently
+    # false, and response.ok raises a TypeError far from the mock.
+    if isinstance(status_code, bool) or not isinstance(status_code, int):
+        hint = (
+            f" Pass status_code={int(status_code)}."
+            if isinstance(status_code, str) and status_code.isdigit()
+            else ""
+        )
+        raise TypeError(
+            f"The route {route} takes status_code= an int HTTP status such as 200 or 404, not "
+            f"{type(status_code).__name__} {status_code!r}.{hint}"
+        )
+    if not 100 <= status_code <= 599:
+        raise ValueError(
+            f"The route {route} takes status_code= an HTTP status from 100 to 599, not "
+            f"{status_code}."
+        )
 
 
 def _with_json_content_type(response: Mapping[str, Any]) -> dict[str, Any]:
@@ -253,20 +273,7 @@ def _unmatched_message(method: str, url: str) -> str:
 
 
 def _mask_url(url: str) -> str:
-    """``url`` with passwords and credential-like query values masked."""
-    from django_integration_kit._report import MASK, is_secret_name
+    """``url`` as messages show it: the kit's masking rule (``_report.mask``)."""
+    from django_integration_kit._report import mask
 
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if parts.password:
-        netloc = netloc.replace(f":{parts.password}@", f":{MASK}@", 1)
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    if any(is_secret_name(name) or _SECRET_PARAM.match(name) for name, _ in pairs):
-        masked = [
-            (name, MASK if is_secret_name(name) or _SECRET_PARAM.match(name) else value)
-            for name, value in pairs
-        ]
-        query = urlencode(masked, safe="*")
-    else:
-        query = parts.query
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    return mask(url)

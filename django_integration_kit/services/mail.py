@@ -91,12 +91,21 @@ class Outbox:
                 "assert_sent() needs at least one of to=, subject=, count= or contains=; "
                 "pass count=1 to check that exactly one email was sent."
             )
-        wanted = [to] if isinstance(to, str) else list(to or [])
+        wanted = _addresses(to)
+        for name, value in (("subject", subject), ("contains", contains)):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(
+                    f"assert_sent() takes {name}= a str, not {type(value).__name__} {value!r}."
+                )
+        if count is not None:
+            _check_count(count)
         messages = self.messages
         matched = [m for m in messages if _matches(m, wanted, subject, contains)]
         if len(matched) == count or (count is None and matched):
             return matched
-        raise AssertionError(_failure(messages, matched, wanted, subject, count, contains))
+        from django_integration_kit._report import mask
+
+        raise AssertionError(mask(_failure(messages, matched, wanted, subject, count, contains)))
 
     def __len__(self) -> int:
         return len(self.messages)
@@ -110,6 +119,30 @@ class Outbox:
     def _close(self) -> None:
         self._final = self.messages
         self._earlier = {}
+
+
+def _addresses(to: object) -> list[str]:
+    if to is None:
+        return []
+    if isinstance(to, str):
+        return [to]
+    if isinstance(to, (list, tuple, set, frozenset)) and all(isinstance(a, str) for a in to):
+        return list(to)
+    raise TypeError(
+        "assert_sent() takes to= an address or a list of addresses (str), not "
+        f"{type(to).__name__} {to!r}; pass to='ann@example.com' or to=['ann@example.com', ...]."
+    )
+
+
+def _check_count(count: object) -> None:
+    if isinstance(count, bool) or not isinstance(count, int):
+        hint = f" Pass count={int(count)}." if isinstance(count, str) and count.isdigit() else ""
+        raise TypeError(
+            "assert_sent() takes count= a whole number of emails (an int), not "
+            f"{type(count).__name__} {count!r}.{hint}"
+        )
+    if count < 0:
+        raise ValueError(f"assert_sent() takes count= 0 or more emails, not {count}.")
 
 
 class capture_emails(TestContextDecorator):
