@@ -57,18 +57,11 @@ class _StoryAssertions(SimpleTestCase):
 class _NetworkCheck:
     """Fail a test after its tear-down when its code caught a blocked network call and went on."""
 
-    def _callTestMethod(self, method: Any) -> None:
-        try:
-            super()._callTestMethod(method)  # type: ignore[misc]
-        except BaseException as error:
-            # Kept for the tear-down, so a blocked call the test failed with is not repeated.
-            self._kit_failure = error
-            raise
-
     def _callTearDown(self) -> None:
         super()._callTearDown()  # type: ignore[misc]
         # Here rather than in _post_teardown, which unittest files as an error, not a failure.
-        _defaults.per_test_teardown(type(self), getattr(self, "_kit_failure", None))
+        # A blocked call the test failed with reached unittest's runner, so it is not repeated.
+        _defaults.per_test_teardown(type(self))
 
 
 class _KitTestMixin(_NetworkCheck, KitMethods, _StoryAssertions):
