@@ -30,13 +30,14 @@ from django_integration_kit.services.network import (
     allow_network,
     block_network,
 )
-from django_integration_kit.services.time import Clock, frozen_time
+from django_integration_kit.services.time import Clock, Freezer, frozen_time
 from django_integration_kit.testcases import IntegrationTestCase, IntegrationTransactionTestCase
 
 __all__ = [
     "AsyncKitClient",
     "Clock",
     "CrawlSummary",
+    "Freezer",
     "IntegrationTestCase",
     "IntegrationTransactionTestCase",
     "Kit",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 from urllib.parse import quote, quote_plus, unquote_plus
@@ -188,15 +188,19 @@ def form_secrets(payload: Mapping[str, Any], forms: Iterable[Any] = ()) -> list[
 
 
 @contextmanager
-def masked_errors(secrets: Iterable[object] = ()) -> Iterator[None]:
+def masked_errors(
+    secrets: Iterable[object] | Callable[[], Iterable[object]] = (),
+) -> Iterator[None]:
     """Mask the message of an error the kit raises inside the block (keeping its type and
-    traceback): the errors of forms and flows quote paths, actions and values."""
+    traceback): the errors of forms and flows quote paths, actions and values. ``secrets`` may
+    be a function, called only when there is an error to mask, so a passing call pays nothing."""
     try:
         yield
     except (AssertionError, TypeError, ValueError) as error:
         if _raised_by_kit(error):
+            found = list(secrets() if callable(secrets) else secrets)
             error.args = tuple(
-                mask(arg, secrets) if isinstance(arg, str) else arg for arg in error.args
+                mask(arg, found) if isinstance(arg, str) else arg for arg in error.args
             )
         raise
 

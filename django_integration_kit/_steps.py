@@ -48,7 +48,14 @@ class Submit:
     payload: Mapping[str, Any]
     button: Any = None
     flow: str = "submit_form"
-    secrets: tuple[str, ...] = ()
+    given_secrets: tuple[str, ...] = ()
+
+    @property
+    def secrets(self) -> list[str]:
+        """What a message about this submission must mask: the given secrets, and the values
+        typed into password fields or fields named as secrets. Worked out only for a message."""
+        found = [*self.given_secrets, *_report.form_secrets(self.payload, [self.form])]
+        return list(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)

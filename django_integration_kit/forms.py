@@ -519,7 +519,7 @@ def submit_form(
     a field is disabled or readonly, and when a POST form has no CSRF token. Returns the response
     to the submission (an awaitable with an ``AsyncClient``).
     """
-    with _report.masked_errors(_report.form_secrets(data)):
+    with _report.masked_errors(lambda: _report.form_secrets(data)):
         submission = _submission(response_of(client, response), selector, button, data)
     return run(client, lambda: _one_step(submission))
 
@@ -538,7 +538,7 @@ def _submission(
     if not forms:
         raise AssertionError(f"No <form> on {where}.")
     # A value typed into any of the page's password fields is a secret, whatever its name.
-    with _report.masked_errors(_report.form_secrets(data, forms)):
+    with _report.masked_errors(lambda: _report.form_secrets(data, forms)):
         if selector is not None:
             form = _select(forms, where, selector, lambda: tree)
         else:
@@ -557,13 +557,12 @@ def submission(
 ) -> Submit:
     """The step that submits ``form`` with ``data`` typed in and ``button`` clicked: the request
     a test client sends, and what a browser types and clicks."""
-    hidden = [*secrets, *_report.form_secrets(data, [form])]
-    with _report.masked_errors(hidden):
+    given = tuple(secrets)
+    with _report.masked_errors(lambda: [*given, *_report.form_secrets(data, [form])]):
         chosen = choose_button(form, button, data)
         payload = fill(form, data, chosen)
         request = send(form, payload)
-    hidden += _report.form_secrets(payload, [form])
-    return Submit(request, form, data, payload, chosen, flow, tuple(dict.fromkeys(hidden)))
+    return Submit(request, form, data, payload, chosen, flow, given)
 
 
 def _forms_for(

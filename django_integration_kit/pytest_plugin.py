@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from django_integration_kit import _defaults, _frames, conf
 from django_integration_kit.client import KitClient, set_enforce_csrf
 from django_integration_kit.kit import Kit
+from django_integration_kit.services.time import Freezer
 
 if TYPE_CHECKING:
     from django_integration_kit.services.mail import Outbox
@@ -25,12 +26,6 @@ if TYPE_CHECKING:
 _frames.hide(globals())
 
 __all__ = ["Freezer", "Kit", "emails", "frozen", "http_mock", "kit", "kit_client"]
-
-
-class Freezer(Protocol):
-    """The ``frozen`` fixture's type: call it to freeze time until the test ends."""
-
-    def __call__(self, when: dt.datetime | dt.date | str, *, tick: bool = False) -> Clock: ...
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # machinery and so need settings; the test project provides them. The kit itself is imported
 # from the installed package.
 sys.path.insert(0, str(ROOT / "testproject"))
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
@@ -44,11 +45,13 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.intersphinx",
     "myst_parser",
+    # Complete examples, failure output from real runs, and no theme error boxes.
+    "kit_docs",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "_ext", "examples"]
 
 # The docs build offline with warnings as errors, so no inventory is fetched. Where the
 # network is available, this links every Django name in the API reference to Django's docs:

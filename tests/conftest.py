@@ -15,6 +15,23 @@ else:
     collect_ignore = list(_SITES.values())
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _nested_runs_use_their_own_database():
+    """Test runs started from a test (pytester, manage.py test) get a database of their own.
+
+    With the same settings they would create and drop this run's test database on PostgreSQL
+    and MariaDB, and this run's teardown would then warn that it no longer exists. The settings
+    of this process were read already; only subprocesses see the new name.
+    """
+    previous = os.environ.get("KIT_DB_NAME")
+    os.environ["KIT_DB_NAME"] = f"kit_nested_{os.getpid()}"
+    yield
+    if previous is None:
+        del os.environ["KIT_DB_NAME"]
+    else:
+        os.environ["KIT_DB_NAME"] = previous
+
+
 @pytest.fixture
 def fast_hasher():
     """Plain-client tests hash like the kit's test cases do, instead of with PBKDF2."""

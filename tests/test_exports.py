@@ -15,7 +15,7 @@ def test_the_contract_names_are_exported():
     contract = {
         "IntegrationTestCase", "IntegrationTransactionTestCase", "signup", "login",
         "login_as", "logout", "assert_login_required", "make_user", "make", "prepare",
-        "make_recipe", "submit_form",
+        "make_recipe", "submit_form", "Freezer",
     }  # fmt: skip
 
     assert contract <= set(django_integration_kit.__all__)

@@ -159,6 +159,68 @@ def test_when_is_a_datetime_or_an_iso_string_aware_ones_honoured(when):
         assert clock.now() == NEW_YEAR
 
 
+@pytest.mark.parametrize(
+    "when", ["2026-03-01 09:00", "2026-03-01T09:00:00", datetime.datetime(2026, 3, 1, 9, 0)]
+)
+def test_a_naive_moment_is_read_in_the_current_time_zone(when, settings):
+    settings.TIME_ZONE = "Europe/Berlin"  # UTC+1 in March
+
+    with frozen_time(when) as clock:
+        assert django_timezone.now() == datetime.datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+        assert django_timezone.localtime().hour == 9
+        assert clock.now() == django_timezone.now()
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "2026-03-01T09:00:00+00:00",
+        datetime.datetime(2026, 3, 1, 10, 0, tzinfo=timezone(timedelta(hours=1))),
+    ],
+)
+def test_an_aware_moment_is_kept_whatever_the_current_time_zone(when, settings):
+    settings.TIME_ZONE = "Europe/Berlin"
+
+    with frozen_time(when):
+        assert django_timezone.now() == datetime.datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def test_the_time_zone_is_the_current_one_when_the_block_starts(settings):
+    frozen = frozen_time("2026-03-01 09:00")
+    settings.TIME_ZONE = "Europe/Berlin"
+
+    with django_timezone.override("America/New_York"), frozen:  # UTC-5 in March
+        assert django_timezone.now() == datetime.datetime(2026, 3, 1, 14, 0, tzinfo=UTC)
+    with frozen:
+        assert django_timezone.now() == datetime.datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def test_a_date_is_midnight_in_the_current_time_zone_and_move_to_reads_alike(settings):
+    settings.TIME_ZONE = "Europe/Berlin"
+
+    with frozen_time(date(2026, 3, 1)) as clock:
+        assert django_timezone.localtime() == datetime.datetime(
+            2026, 3, 1, tzinfo=django_timezone.get_current_timezone()
+        )
+        clock.move_to("2026-03-02 12:00")
+        assert django_timezone.now() == datetime.datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
+
+
+def test_without_use_tz_a_naive_moment_is_taken_as_it_is(settings):
+    settings.USE_TZ = False
+    settings.TIME_ZONE = "Europe/Berlin"
+
+    with frozen_time("2026-03-01 09:00"):
+        assert django_timezone.now() == datetime.datetime(2026, 3, 1, 9, 0)
+
+
+def test_freezer_the_frozen_fixtures_type_is_exported_at_the_top():
+    import django_integration_kit
+    from django_integration_kit.services.time import Freezer
+
+    assert django_integration_kit.Freezer is Freezer
+
+
 @pytest.mark.parametrize("when", ["2026-01-01", date(2026, 1, 1)])
 def test_when_is_a_date(when):
     with frozen_time(when):
@@ -357,8 +419,8 @@ class KitMethodTests(IntegrationTestCase):
 class FrozenInSetUpTests(IntegrationTestCase):
     def setUp(self):
         frozen = self.frozen_time(NEW_YEAR)
-        self.clock = frozen.__enter__()
-        self.addCleanup(frozen.__exit__, None, None, None)
+        self.clock = frozen.enable()
+        self.addCleanup(frozen.disable)
 
     def test_frozen_from_set_up(self):
         assert django_timezone.now() == NEW_YEAR

@@ -26,7 +26,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.test.utils import TestContextDecorator
 
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 _frames.hide(globals())
 
-__all__ = ["Clock", "frozen_time"]
+__all__ = ["Clock", "Freezer", "frozen_time"]
 
 When: TypeAlias = "dt.datetime | dt.date | str"
 
@@ -72,8 +72,9 @@ class Clock:
         self._moment += _as_timedelta(delta)
 
     def move_to(self, when: When) -> None:
-        """Set the clock to ``when``: a datetime, a date or an ISO 8601 string."""
-        self._moment = _to_utc_naive(when, "Clock.move_to()")
+        """Set the clock to ``when``: a datetime, a date or an ISO 8601 string, read as
+        ``frozen_time`` reads it."""
+        self._moment = _utc_naive(_as_datetime(when, "Clock.move_to()"))
         self._started = self._real_monotonic()
 
     def _utc_naive(self) -> dt.datetime:
@@ -85,11 +86,21 @@ class Clock:
         return f"<Clock {self._utc_naive().isoformat()}Z{' ticking' if self._ticking else ''}>"
 
 
+class Freezer(Protocol):
+    """The type of the pytest fixture ``frozen``: call it to freeze time until the test ends.
+
+    ``def test_trial(frozen: Freezer) -> None: clock = frozen("2026-01-01")``
+    """
+
+    def __call__(self, when: When, *, tick: bool = False) -> Clock: ...
+
+
 class frozen_time(TestContextDecorator):
     """Freeze ``timezone.now()``, ``datetime``, ``date`` and ``time.time()`` at ``when``.
 
-    ``when`` is a datetime (naive means UTC, aware ones are honoured), a date or an ISO 8601
-    string. Yields a :class:`Clock`; ``tick=True`` lets time run on from ``when``. Works as a
+    ``when`` is a datetime, a date or an ISO 8601 string. Aware ones are honoured; naive ones
+    (and dates, as midnight) are read in Django's current time zone under ``USE_TZ = True``, as
+    Django reads a naive datetime, and as UTC otherwise. Yields a :class:`Clock`; ``tick=True`` lets time run on from ``when``. Works as a
     ``with`` block and as a function or ``TestCase`` class decorator; ``kwarg_name`` /
     ``attr_name`` pass the clock to a decorated function / set it on the test case.
     """
@@ -103,18 +114,20 @@ class frozen_time(TestContextDecorator):
         kwarg_name: str | None = None,
     ) -> None:
         super().__init__(attr_name=attr_name, kwarg_name=kwarg_name)
-        self.when = _to_utc_naive(when, "frozen_time()")
+        # Read now, so a bad value fails where it is written; placed in a time zone on entry,
+        # when the current time zone (timezone.override() included) is the one the test uses.
+        self.when = _as_datetime(when, "frozen_time()")
         self.tick = tick
         self._clocks: list[Clock] = []
 
     def enable(self) -> Clock:
-        clock = Clock(self.when, tick=self.tick)
-        _freezer().start(clock._factory, tick=self.tick)
+        clock = Clock(_utc_naive(self.when), tick=self.tick)
+        _patcher().start(clock._factory, tick=self.tick)
         self._clocks.append(clock)
         return clock
 
     def disable(self) -> None:
-        _freezer().stop(self._clocks.pop()._factory)
+        _patcher().stop(self._clocks.pop()._factory)
 
     def __enter__(self) -> Clock:  # type: ignore[override]
         return self.enable()
@@ -144,24 +157,39 @@ def _as_timedelta(delta: object) -> dt.timedelta:
     )
 
 
-def _to_utc_naive(when: object, caller: str) -> dt.datetime:
-    """``when`` as freezegun keeps time: a naive datetime in UTC."""
+def _as_datetime(when: object, caller: str) -> dt.datetime:
+    """``when`` as a datetime, naive or aware as given; a date is its midnight, naive."""
     from freezegun.api import real_datetime
 
     if isinstance(when, str):
-        moment = _parse_iso(when, caller)
-    elif isinstance(when, dt.datetime):
-        moment = when
-    elif isinstance(when, dt.date):
-        moment = real_datetime(when.year, when.month, when.day)
-    else:
-        raise TypeError(
-            f"{caller} takes a datetime, a date or an ISO 8601 string, not "
-            f"{type(when).__name__} ({when!r})."
-        )
+        return _parse_iso(when, caller)
+    if isinstance(when, dt.datetime):
+        return when
+    if isinstance(when, dt.date):
+        return real_datetime(when.year, when.month, when.day)
+    raise TypeError(
+        f"{caller} takes a datetime, a date or an ISO 8601 string, not "
+        f"{type(when).__name__} ({when!r})."
+    )
+
+
+def _utc_naive(moment: dt.datetime) -> dt.datetime:
+    """``moment`` as freezegun keeps time: a naive datetime in UTC."""
+    from freezegun.api import real_datetime
+
+    if moment.utcoffset() is None and _use_tz():
+        from django.utils import timezone
+
+        moment = moment.replace(tzinfo=timezone.get_current_timezone())
     if moment.utcoffset() is not None:
         moment = moment.astimezone(_UTC).replace(tzinfo=None)
     return real_datetime(*moment.timetuple()[:6], moment.microsecond)
+
+
+def _use_tz() -> bool:
+    from django.conf import settings
+
+    return bool(settings.configured and settings.USE_TZ)
 
 
 def _parse_iso(text: str, caller: str) -> dt.datetime:
@@ -184,7 +212,7 @@ def _parse_iso(text: str, caller: str) -> dt.datetime:
     )
 
 
-class _Freezer:
+class _Patcher:
     """Swaps freezegun's fakes in for the real date and time objects, with a cached scan."""
 
     def __init__(self) -> None:
@@ -371,10 +399,10 @@ def _namespace(module: object) -> dict[str, Any] | None:
     return namespace if type(namespace) is dict else None
 
 
-_FREEZER: list[_Freezer] = []
+_PATCHER: list[_Patcher] = []
 
 
-def _freezer() -> _Freezer:
-    if not _FREEZER:
-        _FREEZER.append(_Freezer())
-    return _FREEZER[0]
+def _patcher() -> _Patcher:
+    if not _PATCHER:
+        _PATCHER.append(_Patcher())
+    return _PATCHER[0]

@@ -11,6 +11,8 @@ SECRET_KEY = "testproject-insecure-key-for-tests-only"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
+TEST_RUNNER = "config.runner.SummaryRunner"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
