@@ -4,6 +4,7 @@ buttons, and a label for each that is a selector unique on its page."""
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -117,6 +118,53 @@ class HtmlForm:
 def parse_forms(html: str | bytes, base_path: str = "/") -> list[HtmlForm]:
     """Every ``<form>`` in ``html``, with actions made absolute against ``base_path``."""
     return parse_tree(LexborHTMLParser(html), base_path)
+
+
+# A test reads the same page again and again (each GET renders it anew, with a new CSRF token
+# as the only change), so the forms of a page are read once per content and handed out as
+# copies: the token is the one part put back.
+_CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]*)"')
+_PAGE_CACHE: OrderedDict[tuple[bytes, str], tuple[bytes, list[HtmlForm]]] = OrderedDict()
+_PAGE_CACHE_SIZE = 16
+
+
+def page_forms(content: bytes, base_path: str) -> list[HtmlForm]:
+    """:func:`parse_forms` of a response's ``content``, read once per page and copied."""
+    tokens = _CSRF_INPUT.findall(content)
+    token = tokens[0] if tokens and all(t == tokens[0] for t in tokens) else b""
+    key = (content.replace(token, b"") if token else content, base_path)
+    cached = _PAGE_CACHE.get(key)
+    if cached is None:
+        forms = parse_tree(LexborHTMLParser(content), base_path)
+        _PAGE_CACHE[key] = (token, forms)
+        if len(_PAGE_CACHE) > _PAGE_CACHE_SIZE:
+            _PAGE_CACHE.popitem(last=False)
+        cached = (token, forms)
+    else:
+        _PAGE_CACHE.move_to_end(key)
+    old, forms = cached
+    return [_copy(form, old.decode(), token.decode()) for form in forms]
+
+
+def _copy(form: HtmlForm, old_token: str, token: str) -> HtmlForm:
+    """``form`` with containers of its own (a test may change what it got), and ``token``."""
+    copied = object.__new__(HtmlForm)
+    copied.__dict__.update(form.__dict__)
+    copied.names = list(form.names)
+    copied.values = {name: list(values) for name, values in form.values.items()}
+    if old_token != token and CSRF_FIELD in copied.values:
+        copied.values[CSRF_FIELD] = [
+            token if v == old_token else v for v in form.values[CSRF_FIELD]
+        ]
+    copied.types = dict(form.types)
+    copied.required = list(form.required)
+    copied.options = {name: list(values) for name, values in form.options.items()}
+    copied.buttons = list(form.buttons)
+    copied.disabled_options = {n: list(values) for n, values in form.disabled_options.items()}
+    copied.locked = dict(form.locked)
+    copied.multiple = set(form.multiple)
+    copied.autocomplete = dict(form.autocomplete)
+    return copied
 
 
 class _Page:

@@ -15,11 +15,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django_integration_kit import _frames, _report, _urls, conf
+from django_integration_kit._form_html import page_forms
 from django_integration_kit._steps import ClientCall, Request, SessionUser, Steps, Submit, run
 from django_integration_kit._urls import resolve_url
 from django_integration_kit.builders import make_user, unique_email, unique_username
 from django_integration_kit.client import exchange_of
-from django_integration_kit.forms import HtmlForm, choose_form, parse_forms, submission
+from django_integration_kit.forms import HtmlForm, choose_form, submission
 
 _frames.hide(globals())
 
@@ -79,7 +80,7 @@ def _point_at_the_form(flow: str) -> str:
 
 
 def _forms_of(response: Any, path: str) -> list[HtmlForm]:
-    return parse_forms(response.content, path)
+    return page_forms(response.content, path)
 
 
 def _password_form(response: Any, path: str, flow: str, password_count: int) -> HtmlForm:

@@ -18,6 +18,7 @@ from django_integration_kit._form_html import (
     NEVER_SENT,
     SPECIAL_KINDS,
     SUBMIT_KINDS,
+    page_forms,
     parse_tree,
 )
 from django_integration_kit._form_html import CSRF_FIELD as CSRF_FIELD
@@ -533,14 +534,14 @@ def _submission(
 ) -> Submit:
     exchange = exchange_of(response)
     where = f"{exchange.method} {exchange.path}"
-    tree = LexborHTMLParser(response.content)
-    forms = parse_tree(tree, exchange.path)
+    content = response.content
+    forms = page_forms(content, exchange.path)
     if not forms:
         raise AssertionError(f"No <form> on {where}.")
     # A value typed into any of the page's password fields is a secret, whatever its name.
     with _report.masked_errors(lambda: _report.form_secrets(data, forms)):
         if selector is not None:
-            form = _select(forms, where, selector, lambda: tree)
+            form = _select(forms, where, selector, lambda: LexborHTMLParser(content))
         else:
             if len(forms) > 1:
                 forms = _forms_for(forms, data, button, where)

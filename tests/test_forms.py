@@ -794,3 +794,19 @@ def test_submit_form_refuses_a_str_as_the_response():
         "(submit_form(client, response, '#form-id') picks a form by selector), or leave it out "
         "to use the kit client's last response."
     )
+
+
+def test_a_page_read_again_gets_its_own_csrf_token_and_its_own_copy():
+    from django_integration_kit._form_html import page_forms
+
+    client = KitClient(enforce_csrf_checks=True)
+    first, second = client.get("/contact/"), KitClient().get("/contact/")
+    forms = page_forms(first.content, "/contact/")
+    forms[1].values["name"] = ["changed by a test"]
+
+    again = page_forms(second.content, "/contact/")
+
+    assert again[1].values["csrfmiddlewaretoken"] == [str(second.context["csrf_token"])]
+    assert forms[1].values["csrfmiddlewaretoken"] == [str(first.context["csrf_token"])]
+    assert again[1].values["name"] == [""]
+    assert submit_form(client, first, "#contact", name="Bob").status_code == 302
