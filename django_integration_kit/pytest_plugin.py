@@ -2,7 +2,8 @@
 ``frozen`` and ``emails``.
 
 Registered by the ``pytest11`` entry point. Tests that use none of these fixtures run exactly
-as they would without the kit.
+as they would without the kit: loading the plugin imports no Django (nor the kit's services),
+each fixture imports what it needs when a test asks for it.
 """
 
 from __future__ import annotations
@@ -14,23 +15,33 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from django_integration_kit import _defaults, _frames, conf
-from django_integration_kit.client import KitClient, set_enforce_csrf
-from django_integration_kit.kit import Kit
-from django_integration_kit.services.time import Freezer
+from django_integration_kit import _frames
 
 if TYPE_CHECKING:
+    from django_integration_kit.client import KitClient
+    from django_integration_kit.kit import Kit
     from django_integration_kit.services.mail import Outbox
-    from django_integration_kit.services.time import Clock
+    from django_integration_kit.services.time import Clock, Freezer
 
 _frames.hide(globals())
 
 __all__ = ["Freezer", "Kit", "emails", "frozen", "http_mock", "kit", "kit_client"]
 
 
+def __getattr__(name: str) -> object:
+    # The fixtures' types, importable from here as before, without importing Django up front.
+    if name in ("Freezer", "Kit"):
+        from django_integration_kit import Freezer, Kit
+
+        return {"Freezer": Freezer, "Kit": Kit}[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 @pytest.fixture
 def kit_client() -> KitClient:
     """The kit's test client alone: Django's client with a request history."""
+    from django_integration_kit.client import KitClient
+
     return KitClient()
 
 
@@ -40,6 +51,10 @@ def kit(db: None, kit_client: KitClient) -> Iterator[Kit]:
 
     Ask for ``transactional_db`` beside it for code that commits for real.
     """
+    from django_integration_kit import _defaults, conf
+    from django_integration_kit.client import set_enforce_csrf
+    from django_integration_kit.kit import Kit
+
     # ``db`` is a parameter, not a getfixturevalue() call: pytest-django decides at collection
     # which test databases to create, from the fixtures each test names.
     with _defaults.kit_defaults():

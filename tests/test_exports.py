@@ -34,3 +34,52 @@ def test_the_package_imports_without_django_settings():
     )
 
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
+
+
+NOT_LOADED = """
+import sys
+
+heavy = {"django", "requests", "selectolax", "freezegun", "model_bakery"} - ALREADY
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in heavy)
+assert not loaded, loaded
+"""
+
+
+def test_importing_the_package_and_its_plugin_loads_no_django_or_dependency():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    code = (
+        "import django_integration_kit, django_integration_kit.pytest_plugin\n"
+        + "ALREADY = set()\n"
+        + NOT_LOADED
+    )
+
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+
+
+def test_pytest_with_the_plugin_and_no_settings_loads_no_django(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    # requests-mock's own pytest plugin (requests_mock.contrib) imports requests.
+    (tmp_path / "test_nothing_loaded.py").write_text(
+        "ALREADY = {'requests'}\n\n\n"
+        "def test_nothing_heavy_is_loaded():\n"
+        + "".join(f"    {line}\n" for line in NOT_LOADED.strip().splitlines())
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", str(tmp_path)],
+        env=env, cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+    assert "django_integration_kit" in subprocess.run(
+        [sys.executable, "-m", "pytest", "--trace-config", "--co", "-q", str(tmp_path)],
+        env=env, cwd=tmp_path, capture_output=True, text=True, check=False,
+    ).stdout  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr

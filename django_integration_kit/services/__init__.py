@@ -1,13 +1,20 @@
-"""Stand-ins for the world outside the test: HTTP APIs, the clock, mail and the network."""
+"""Stand-ins for the world outside the test: HTTP APIs, the clock, mail and the network.
 
-from django_integration_kit.services.http import UnmatchedRequestError, mock_http
-from django_integration_kit.services.mail import Outbox, capture_emails
-from django_integration_kit.services.network import (
-    NetworkBlockedError,
-    allow_network,
-    block_network,
-)
-from django_integration_kit.services.time import Clock, frozen_time
+Each name is imported from its module when first used, as in the package itself.
+"""
+
+from importlib import import_module as _import_module
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+
+if _TYPE_CHECKING:
+    from django_integration_kit.services.http import UnmatchedRequestError, mock_http
+    from django_integration_kit.services.mail import Outbox, capture_emails
+    from django_integration_kit.services.network import (
+        NetworkBlockedError,
+        allow_network,
+        block_network,
+    )
+    from django_integration_kit.services.time import Clock, frozen_time
 
 __all__ = [
     "Clock",
@@ -20,3 +27,28 @@ __all__ = [
     "frozen_time",
     "mock_http",
 ]
+
+_MODULES = {
+    "Clock": "django_integration_kit.services.time",
+    "NetworkBlockedError": "django_integration_kit.services.network",
+    "Outbox": "django_integration_kit.services.mail",
+    "UnmatchedRequestError": "django_integration_kit.services.http",
+    "allow_network": "django_integration_kit.services.network",
+    "block_network": "django_integration_kit.services.network",
+    "capture_emails": "django_integration_kit.services.mail",
+    "frozen_time": "django_integration_kit.services.time",
+    "mock_http": "django_integration_kit.services.http",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
