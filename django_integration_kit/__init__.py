@@ -4,8 +4,9 @@ Importing the package imports nothing else, Django included: each name is import
 module when first used (PEP 562), so installing the kit costs nothing where it is not used.
 """
 
-from importlib import import_module as _import_module
 from typing import TYPE_CHECKING as _TYPE_CHECKING
+
+from django_integration_kit._lazy import lazy_names as _lazy_names
 
 if _TYPE_CHECKING:
     from django_integration_kit.assertions import (
@@ -130,14 +131,4 @@ _MODULES = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_names(globals(), _MODULES)

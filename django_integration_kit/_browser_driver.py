@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django_integration_kit import _frames, _report
-from django_integration_kit._steps import ClientCall, Request, SessionUser, Submit
+from django_integration_kit._steps import (
+    ClientCall,
+    Request,
+    SessionUser,
+    Submit,
+    csrf_header_name,
+    stored_user_id,
+)
 from django_integration_kit.forms import parse_forms, submission
 
 if TYPE_CHECKING:
@@ -226,16 +233,9 @@ class BrowserDriver:
 
     def session_user_id(self) -> str | None:
         """The id of the user the browser's session cookie logs in, or None."""
-        from importlib import import_module
-
         from django.conf import settings
-        from django.contrib.auth import SESSION_KEY
 
-        key = self._cookie(settings.SESSION_COOKIE_NAME)
-        if key is None:
-            return None
-        user_id = import_module(settings.SESSION_ENGINE).SessionStore(key).get(SESSION_KEY)
-        return None if user_id is None else str(user_id)
+        return stored_user_id(self._cookie(settings.SESSION_COOKIE_NAME))
 
     def _csrf_headers(self) -> dict[str, str]:
         from django.conf import settings
@@ -250,8 +250,7 @@ class BrowserDriver:
             self.context.add_cookies(
                 [{"name": settings.CSRF_COOKIE_NAME, "value": token, "url": self.base_url}]
             )
-        header = settings.CSRF_HEADER_NAME.removeprefix("HTTP_").replace("_", "-")
-        return {header: token}
+        return {csrf_header_name(): token}
 
     def force_login(self, user: Any) -> None:
         """Log ``user`` in without a form: a saved session and its cookie in the browser, as

@@ -98,12 +98,27 @@ def session_user_id(client: Any, response: Any = None) -> str | None:
         return None if user_id is None else str(user_id)
     # Reading client.session would create a session; read the store behind the cookie instead.
     cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
-    if cookie is None or not cookie.value:
+    return stored_user_id(cookie.value if cookie is not None else None)
+
+
+def stored_user_id(session_key: str | None) -> str | None:
+    """The id of the user logged in to the stored session ``session_key``, or None."""
+    if not session_key:
         return None
     from importlib import import_module
 
-    user_id = import_module(settings.SESSION_ENGINE).SessionStore(cookie.value).get(SESSION_KEY)
+    from django.conf import settings
+    from django.contrib.auth import SESSION_KEY
+
+    user_id = import_module(settings.SESSION_ENGINE).SessionStore(session_key).get(SESSION_KEY)
     return None if user_id is None else str(user_id)
+
+
+def csrf_header_name() -> str:
+    """The HTTP header Django reads a CSRF token from, as a client sends it (``X-CSRFToken``)."""
+    from django.conf import settings
+
+    return settings.CSRF_HEADER_NAME.removeprefix("HTTP_").replace("_", "-")
 
 
 def _csrf_headers(client: Any) -> dict[str, str]:
@@ -112,7 +127,12 @@ def _csrf_headers(client: Any) -> dict[str, str]:
     token = client.cookies.get(settings.CSRF_COOKIE_NAME)
     if token is None or not token.value:
         return {}
-    return {settings.CSRF_HEADER_NAME.removeprefix("HTTP_").replace("_", "-"): token.value}
+    return {csrf_header_name(): token.value}
+
+
+def single(step: Step) -> Steps[Any]:
+    """A flow of one step, answered with that step's answer."""
+    return (yield step)
 
 
 def _request_call(client: Any, step: Request) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:

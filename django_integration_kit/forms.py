@@ -25,7 +25,7 @@ from django_integration_kit._form_html import CSRF_FIELD as CSRF_FIELD
 from django_integration_kit._form_html import HtmlForm as HtmlForm
 from django_integration_kit._form_html import SubmitButton as SubmitButton
 from django_integration_kit._form_html import parse_forms as parse_forms
-from django_integration_kit._steps import Request, Steps, Submit, run
+from django_integration_kit._steps import Request, Submit, run, single
 from django_integration_kit.client import exchange_of
 
 _frames.hide(globals())
@@ -485,15 +485,22 @@ def send(form: HtmlForm, payload: Mapping[str, Any]) -> Request:
     return Request("get", form.action.split("?", 1)[0], dict(payload))
 
 
-def response_of(client: Any, response: Any = None) -> Any:
-    """``response``, or the client's last response when none was given."""
+def response_or_last(client: Any, response: Any, caller: str) -> Any:
+    """``response``, or the client's last response when none was given; ``caller`` names the
+    helper in the error when there is neither."""
     if response is None:
         response = getattr(client, "last_response", None)
     if response is None:
         raise TypeError(
-            "submit_form() needs a response: pass response=, or use the kit's client "
+            f"{caller}() needs a response: pass response=, or use the kit's client "
             "(IntegrationTestCase.client, the kit_client fixture), which remembers its last one."
         )
+    return response
+
+
+def response_of(client: Any, response: Any = None) -> Any:
+    """``response``, or the client's last response when none was given: a test response."""
+    response = response_or_last(client, response, "submit_form")
     if isinstance(response, (str, bytes)) or not hasattr(response, "content"):
         shown = _report.mask(repr(response)[:60] + ("…" if len(repr(response)) > 60 else ""))
         raise TypeError(
@@ -522,11 +529,7 @@ def submit_form(
     """
     with _report.masked_errors(lambda: _report.form_secrets(data)):
         submission = _submission(response_of(client, response), selector, button, data)
-    return run(client, lambda: _one_step(submission))
-
-
-def _one_step(step: Submit) -> Steps[Any]:
-    return (yield step)
+    return run(client, lambda: single(submission))
 
 
 def _submission(

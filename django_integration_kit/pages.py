@@ -12,8 +12,9 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from django_integration_kit import _frames, _report
-from django_integration_kit._steps import Request, Steps, run
+from django_integration_kit._steps import Request, run, single
 from django_integration_kit.client import exchange_of
+from django_integration_kit.forms import response_or_last
 
 _frames.hide(globals())
 
@@ -50,14 +51,7 @@ _WEB_SCHEMES = frozenset({"http", "https"})
 def page_of(client: Any, response: Any, caller: str) -> Any:
     """``response``, else the client's last one: the page a user sees now (the last hop of a
     browser's answer, which carries the redirects it followed)."""
-    if response is None:
-        response = getattr(client, "last_response", None)
-    if response is None:
-        raise TypeError(
-            f"{caller}() needs a response: pass response=, or use the kit's client "
-            "(IntegrationTestCase.client, the kit_client fixture), which remembers its last one."
-        )
-    return _report.hops([response])[-1]
+    return _report.hops([response_or_last(client, response, caller)])[-1]
 
 
 def where(response: Any) -> str:
@@ -568,8 +562,4 @@ def follow(
     if refusal is not None:
         raise AssertionError(refusal)
     path = link.target.path
-    return run(client, lambda: _get(path))
-
-
-def _get(path: str) -> Steps[Any]:
-    return (yield Request("get", path))
+    return run(client, lambda: single(Request("get", path)))

@@ -3,8 +3,9 @@
 Each name is imported from its module when first used, as in the package itself.
 """
 
-from importlib import import_module as _import_module
 from typing import TYPE_CHECKING as _TYPE_CHECKING
+
+from django_integration_kit._lazy import lazy_names as _lazy_names
 
 if _TYPE_CHECKING:
     from django_integration_kit.services.http import UnmatchedRequestError, mock_http
@@ -41,14 +42,4 @@ _MODULES = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_names(globals(), _MODULES)
