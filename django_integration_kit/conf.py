@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from django_integration_kit import _frames
@@ -81,36 +82,33 @@ _URL_EXPECTED = {
 }
 
 
-def _url(name: str) -> Callable[[object], str | None]:
-    def check(value: object) -> str | None:
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            from django.utils.functional import Promise
+def _url(name: str, value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        from django.utils.functional import Promise
 
-            # reverse_lazy() gives a Promise, as Django's own LOGIN_URL allows.
-            if not isinstance(value, Promise):
-                raise _invalid(value, _URL_EXPECTED[name])
-            value = str(value)
-        if not value:
+        # reverse_lazy() gives a Promise, as Django's own LOGIN_URL allows.
+        if not isinstance(value, Promise):
             raise _invalid(value, _URL_EXPECTED[name])
-        if "/" in value and not value.startswith("/"):
-            if "://" not in value:
-                raise _Invalid(
-                    f"is {value!r}, which is neither a URL name nor a path: a path must start "
-                    f"with '/', as in {'/' + value!r}."
-                )
-            if name != "LOGIN_URL":
-                from urllib.parse import urlsplit
+        value = str(value)
+    if not value:
+        raise _invalid(value, _URL_EXPECTED[name])
+    if "/" in value and not value.startswith("/"):
+        if "://" not in value:
+            raise _Invalid(
+                f"is {value!r}, which is neither a URL name nor a path: a path must start "
+                f"with '/', as in {'/' + value!r}."
+            )
+        if name != "LOGIN_URL":
+            from urllib.parse import urlsplit
 
-                raise _Invalid(
-                    f"is {value!r}, a full URL; expected a URL name or a path of the project "
-                    f"such as {urlsplit(value).path or '/'!r}, since the test client only "
-                    "requests the project's own pages."
-                )
-        return value
-
-    return check
+            raise _Invalid(
+                f"is {value!r}, a full URL; expected a URL name or a path of the project "
+                f"such as {urlsplit(value).path or '/'!r}, since the test client only "
+                "requests the project's own pages."
+            )
+    return value
 
 
 def _field_names(value: object) -> tuple[str, ...]:
@@ -176,11 +174,11 @@ def _executable(value: object) -> str | None:
 
 
 _CHECKS: dict[str, Callable[[object], Any]] = {
-    "SIGNUP_URL": _url("SIGNUP_URL"),
+    "SIGNUP_URL": partial(_url, "SIGNUP_URL"),
     "SIGNUP_PASSWORD_FIELDS": _field_names,
-    "LOGIN_URL": _url("LOGIN_URL"),
+    "LOGIN_URL": partial(_url, "LOGIN_URL"),
     "LOGIN_FIELDS": _login_fields,
-    "LOGOUT_URL": _url("LOGOUT_URL"),
+    "LOGOUT_URL": partial(_url, "LOGOUT_URL"),
     "FAST_PASSWORD_HASHER": _bool,
     "BLOCK_NETWORK": _bool,
     "ENFORCE_CSRF": _bool,

@@ -1,0 +1,32 @@
+"""A pytest plugin for mutmut's runs only (``tox -e mutation`` loads it).
+
+mutmut maps tests to functions by recording calls in its own process (``MUTANT_UNDER_TEST=stats``)
+and reads its settings from the working directory; a child process (pytester, ``manage.py
+test``, the import checks) can do neither. During the mapping run, children run the
+unmutated code instead; with a mutant active, children inherit it, so a subprocess test
+that is selected still kills.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from typing import Any
+
+_original_init = subprocess.Popen.__init__
+
+
+def _popen_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
+    env = kwargs.get("env")
+    source = os.environ if env is None else env
+    if source.get("MUTANT_UNDER_TEST") == "stats":
+        kwargs["env"] = {**source, "MUTANT_UNDER_TEST": "none"}
+    _original_init(self, *args, **kwargs)
+
+
+def pytest_configure(config: Any) -> None:
+    subprocess.Popen.__init__ = _popen_init  # type: ignore[method-assign]
+
+
+def pytest_unconfigure(config: Any) -> None:
+    subprocess.Popen.__init__ = _original_init  # type: ignore[method-assign]
