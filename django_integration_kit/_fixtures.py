@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import os
 import re
 import sys
+import sysconfig
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,14 +40,23 @@ def load_fixture(path: str | os.PathLike[str], *, using: str = "default") -> lis
 
 
 def _caller_dir() -> Path | None:
-    """The directory of the first file up the stack that is not part of the kit."""
+    """The directory of the first file up the stack that is not part of the kit, of Python's
+    standard library or of an installed package (a decorator's or wrapper's frame)."""
     frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
-        if not filename.startswith(_PACKAGE_DIR) and not filename.startswith("<"):
+        if not filename.startswith(_library_dirs()) and not filename.startswith("<"):
             return Path(filename).resolve().parent
         frame = frame.f_back
     return None
+
+
+@functools.cache
+def _library_dirs() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    found = {_PACKAGE_DIR}
+    found.update(os.path.join(paths[key], "") for key in ("stdlib", "purelib", "platlib"))
+    return tuple(found)
 
 
 def _find(path: Path, caller_dir: Path | None) -> Path:

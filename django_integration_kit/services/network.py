@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import _socket
+import functools
 import ipaddress
 import os
 import socket
@@ -275,59 +276,53 @@ def _escaped_the_view(sender: Any, **kwargs: Any) -> None:
 # --- the guards ------------------------------------------------------------------------------------
 
 
-def _lookup_guard(key: str, call: str) -> Callable[..., Any]:
-    def guarded_getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
-        if _state is None:
-            return _real[key](host, port, *args, **kwargs)
-        grants = _check_name(host, port, call=call, lookup=True)
-        result = _real[key](host, port, *args, **kwargs)
-        _remember((str(info[4][0]) for info in result), grants)
-        return result
-
-    return guarded_getaddrinfo
+# Each guard takes its site's key and the call's name first; _sites() binds them with partial()
+# rather than building closures at import, so that a mutation test reaches the guards' code.
 
 
-def _by_name_guard(key: str, call: str) -> Callable[..., Any]:
+def _guarded_getaddrinfo(
+    key: str, call: str, host: Any, port: Any, *args: Any, **kwargs: Any
+) -> Any:
+    if _state is None:
+        return _real[key](host, port, *args, **kwargs)
+    grants = _check_name(host, port, call=call, lookup=True)
+    result = _real[key](host, port, *args, **kwargs)
+    _remember((str(info[4][0]) for info in result), grants)
+    return result
+
+
+def _guarded_gethostbyname(key: str, call: str, host: Any) -> Any:
     # gethostbyname() and gethostbyname_ex(): a name (or an address) in, addresses out.
-    def guarded_gethostbyname(host: Any) -> Any:
-        if _state is None:
-            return _real[key](host)
-        grants = _check_name(host, None, call=call, lookup=True)
-        result = _real[key](host)
-        _remember([result] if isinstance(result, str) else result[2], grants)
-        return result
-
-    return guarded_gethostbyname
+    if _state is None:
+        return _real[key](host)
+    grants = _check_name(host, None, call=call, lookup=True)
+    result = _real[key](host)
+    _remember([result] if isinstance(result, str) else result[2], grants)
+    return result
 
 
-def _by_address_guard(key: str, call: str) -> Callable[..., Any]:
+def _guarded_gethostbyaddr(key: str, call: str, host: Any) -> Any:
     # gethostbyaddr() (and so getfqdn()): an address is looked up backwards; a name forwards
     # first, then its address backwards.
-    def guarded_gethostbyaddr(host: Any) -> Any:
-        if _state is None:
-            return _real[key](host)
-        if _is_ip_literal(_canonical(host)):
-            _check_address(host, None, call=call, reverse=True)
-        else:
-            _check_name(host, None, call=call, lookup=True)
+    if _state is None:
         return _real[key](host)
+    if _is_ip_literal(_canonical(host)):
+        _check_address(host, None, call=call, reverse=True)
+    else:
+        _check_name(host, None, call=call, lookup=True)
+    return _real[key](host)
 
-    return guarded_gethostbyaddr
 
-
-def _nameinfo_guard(key: str, call: str) -> Callable[..., Any]:
-    def guarded_getnameinfo(sockaddr: Any, flags: int, *args: Any) -> Any:
-        # NI_NUMERICHOST asks for no lookup of the host; the service comes from /etc/services.
-        if (
-            _state is not None
-            and not flags & socket.NI_NUMERICHOST
-            and isinstance(sockaddr, tuple)
-            and sockaddr
-        ):
-            _check_address(sockaddr[0], None, call=call, reverse=True)
-        return _real[key](sockaddr, flags, *args)
-
-    return guarded_getnameinfo
+def _guarded_getnameinfo(key: str, call: str, sockaddr: Any, flags: int, *args: Any) -> Any:
+    # NI_NUMERICHOST asks for no lookup of the host; the service comes from /etc/services.
+    if (
+        _state is not None
+        and not flags & socket.NI_NUMERICHOST
+        and isinstance(sockaddr, tuple)
+        and sockaddr
+    ):
+        _check_address(sockaddr[0], None, call=call, reverse=True)
+    return _real[key](sockaddr, flags, *args)
 
 
 def _guarded_create_connection(address: Any, *args: Any, **kwargs: Any) -> Any:
@@ -392,15 +387,15 @@ class _GuardedCSocket(_socket.socket):
 def _sites() -> dict[str, tuple[Any, str, Any]]:
     sites: dict[str, tuple[Any, str, Any]] = {}
     for module, prefix in ((socket, "socket"), (_socket, "_socket")):
-        for name, factory in (
-            ("getaddrinfo", _lookup_guard),
-            ("gethostbyname", _by_name_guard),
-            ("gethostbyname_ex", _by_name_guard),
-            ("gethostbyaddr", _by_address_guard),
-            ("getnameinfo", _nameinfo_guard),
+        for name, guard in (
+            ("getaddrinfo", _guarded_getaddrinfo),
+            ("gethostbyname", _guarded_gethostbyname),
+            ("gethostbyname_ex", _guarded_gethostbyname),
+            ("gethostbyaddr", _guarded_gethostbyaddr),
+            ("getnameinfo", _guarded_getnameinfo),
         ):
             key = f"{prefix}.{name}"
-            sites[key] = (module, name, factory(key, f"socket.{name}"))
+            sites[key] = (module, name, functools.partial(guard, key, f"socket.{name}"))
     sites["socket.create_connection"] = (socket, "create_connection", _guarded_create_connection)
     methods: dict[str, Callable[..., Any]] = {
         "connect": _guarded_connect,

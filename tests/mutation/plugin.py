@@ -5,6 +5,10 @@ and reads its settings from the working directory; a child process (pytester, ``
 test``, the import checks) can do neither. During the mapping run, children run the
 unmutated code instead; with a mutant active, children inherit it, so a subprocess test
 that is selected still kills.
+
+The tests of the code's own shape are left out: mutmut puts a trampoline of its own between
+every caller and every mutated function and its names in every mutated module, so the
+tracebacks and namespaces those tests check are mutmut's.
 """
 
 from __future__ import annotations
@@ -22,6 +26,20 @@ def _popen_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
     if source.get("MUTANT_UNDER_TEST") == "stats":
         kwargs["env"] = {**source, "MUTANT_UNDER_TEST": "none"}
     _original_init(self, *args, **kwargs)
+
+
+# node id prefix -> what mutmut changes that the test checks
+_SHAPE_TESTS = {
+    "tests/test_frames.py::": "the frames of a traceback",
+    "tests/test_exports.py::test_all_lists_exactly_the_public_names": "a module's names",
+}
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    shape = [item for item in items if item.nodeid.startswith(tuple(_SHAPE_TESTS))]
+    if shape:
+        config.hook.pytest_deselected(items=shape)
+        items[:] = [item for item in items if item not in shape]
 
 
 def pytest_configure(config: Any) -> None:
