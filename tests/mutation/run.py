@@ -1,56 +1,63 @@
-"""Mutation testing of the kit: mutmut over the package, each survivor rechecked in fresh
-processes by all four runners, then each module's score.
+"""Mutation testing of the kit's core: mutmut, then every survivor rechecked by all four of
+the suite's runners, then each module's score.
 
-    python tests/mutation/run.py [--all] [--max-children N] [--fail-under 90]
+    python tests/mutation/run.py [--max-children N] [--fail-under 90]
 
-(``tox -e mutation``.) mutmut (configured in pyproject.toml) mutates the package and runs,
-for each mutant, the tests of the kit and of the test project that call the mutated
-function, forked from one process. A fork shares what was set up at import, so every
-survivor is then run again in a fresh interpreter: by the same tests, and by each other runner
-that calls the function (the email site's and the allauth site's pytest suites, and the test
-project's ``manage.py test``). A mutant is killed when any of them fails.
+(``tox -e mutation``.) mutmut (configured in pyproject.toml) mutates the core modules and
+runs, for each mutant, the tests of the kit and of the test project that call the mutated
+function, each in a process forked from one that has imported everything. Then, for every
+survivor, in fresh interpreters:
 
-``tests/mutation/equivalent.txt`` lists the survivors that no test can kill, with the reason;
-they leave the count. A module's score is killed / (mutants - equivalent). The core modules
-must each reach ``--fail-under`` (90%); ``--all`` also mutates and scores the other modules.
-``mutmut show NAME`` prints a mutant's diff.
+- each other runner that calls the function: the email site's and the allauth site's pytest
+  suites, and the test project's ``manage.py test``;
+- when the function runs at import (which a forked process has done already), its tests;
+- on a later run, the tests added since it last survived (mutmut retests a mutant only when
+  its function changes).
+
+A mutant is killed when any of them fails. ``tests/mutation/equivalent.txt`` lists the
+survivors no test can kill, each with the reason; they leave the count. A module's score is
+killed / (mutants - equivalent), and every core module must reach ``--fail-under``.
+``mutmut show NAME`` prints a mutant's diff. What was checked is kept in ``mutants/``, so a
+rerun checks only what changed.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 MUTANTS = ROOT / "mutants"
 EQUIVALENT = Path(__file__).with_name("equivalent.txt")
+CHECKED = MUTANTS / "kit-rechecked.json"
 PACKAGE = "django_integration_kit"
 CORE = [
     "_report",
     "flows",
-    "services.http",
     "forms",
-    "services.network",
-    "services.time",
     "builders",
     "conf",
     "assertions",
+    "services.http",
+    "services.network",
+    "services.time",
     "services.mail",
 ]
 KILLED = {1, 3, 24, -24, 36, 152, 255}
 SURVIVED = {0, 5, 33}
-# The three runners besides the main pytest run, as tests/run_suite.py runs them.
+# The runners besides mutmut's, as tests/run_suite.py runs them.
 EXTRA_RUNNERS = {
-    "emailsite": ["pytest", "-q", "--ds=config.settings_emailsite", "tests/emailsite"],
-    "allauth": ["pytest", "-q", "--ds=config.settings_allauth", "tests/allauth_site"],
+    "emailsite": ["pytest", "--ds=config.settings_emailsite", "tests/emailsite"],
+    "allauth": ["pytest", "--ds=config.settings_allauth", "tests/allauth_site"],
     "manage.py test": ["manage", "test", "--noinput"],
 }
 PYTEST_OPTIONS = ["-q", "-x", "-p", "no:randomly", "-p", "no:xdist", "-p", "no:cacheprovider"]
@@ -61,19 +68,28 @@ def _module_of(mutant: str) -> str:
 
 
 def _function_of(mutant: str) -> str:
+    """The mangled name mutmut's stats use: ``package.module.x_function``."""
     return mutant.partition("__mutmut_")[0]
 
 
-def _statuses(modules: Iterable[str]) -> dict[str, int | None]:
-    """mutmut's exit code for every mutant of ``modules``, from its meta files."""
+def _meta_path(module: str) -> Path:
+    return MUTANTS / PACKAGE / (module.replace(".", "/") + ".py.meta")
+
+
+def _verdicts() -> tuple[dict[str, int | None], dict[str, str]]:
+    """mutmut's exit code for every core mutant, and each mutated function's hash."""
     codes: dict[str, int | None] = {}
-    for module in modules:
-        meta = MUTANTS / PACKAGE / (module.replace(".", "/") + ".py.meta")
-        if not meta.exists():
-            continue
-        data = json.loads(meta.read_text(encoding="utf-8"))
+    hashes: dict[str, str] = {}
+    for module in CORE:
+        if not _meta_path(module).exists():
+            sys.exit(f"mutmut left no results for {module}; see its output above.")
+        data = json.loads(_meta_path(module).read_text(encoding="utf-8"))
         codes.update(data["exit_code_by_key"])
-    return codes
+        prefix = f"{PACKAGE}.{module}."
+        hashes.update(
+            {prefix + name: value for name, value in data["hash_by_function_name"].items()}
+        )
+    return codes, hashes
 
 
 def _equivalents() -> dict[str, str]:
@@ -92,6 +108,26 @@ def _equivalents() -> dict[str, str]:
     return listed
 
 
+def _called_at_import() -> set[str]:
+    """The core functions a module calls at import, as mangled names: in a forked process
+    their mutants never ran."""
+    found = set()
+    for module in CORE:
+        tree = ast.parse((ROOT / PACKAGE / (module.replace(".", "/") + ".py")).read_text())
+        defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            for call in ast.walk(node):
+                if (
+                    isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Name)
+                    and call.func.id in defined
+                ):
+                    found.add(f"{PACKAGE}.{module}.x_{call.func.id}")
+    return found
+
+
 def _env(mutant: str) -> dict[str, str]:
     return {
         **os.environ,
@@ -107,6 +143,11 @@ def _command(runner: list[str], tests: list[str] | None = None) -> list[str]:
     return [sys.executable, "-m", "pytest", *PYTEST_OPTIONS, *args, *(tests or [])]
 
 
+def _mirror(module: str) -> str:
+    """The test file of ``module``: the suite's tests mirror the package."""
+    return f"tests/test_{module.replace('.', '_').lstrip('_')}.py"
+
+
 def _record_calls() -> dict[str, set[str]]:
     """Which mutated functions each extra runner calls, from one recorded run of each."""
     called: dict[str, set[str]] = {}
@@ -117,141 +158,129 @@ def _record_calls() -> dict[str, set[str]]:
         if kind == "pytest":
             args = [*PYTEST_OPTIONS, *args]
         recorder = [sys.executable, str(Path(__file__).with_name("_record.py")), str(path), kind]
-        subprocess.run(
+        done = subprocess.run(
             [*recorder, *args], cwd=MUTANTS, env=_env("stats"), capture_output=True, check=False
         )
-        result = json.loads(path.read_text(encoding="utf-8"))
+        result = json.loads(path.read_text(encoding="utf-8") or "{}")
         path.unlink()
-        if not result["passed"]:
+        if not result.get("passed"):
+            print(done.stdout.decode()[-3000:], done.stderr.decode()[-3000:])
             sys.exit(f"The {name} runner fails on the unmutated code; fix that first.")
         called[name] = set(result["called"])
         print(f"  {name}: calls {len(called[name])} mutated functions", flush=True)
     return called
 
 
-def _killed_fresh(
-    mutant: str, tests_by_function: dict[str, list[str]], called: dict[str, set[str]]
-) -> str | None:
-    """The first runner that kills ``mutant`` in a fresh process, or None if all pass."""
-    function = _function_of(mutant)
-    runs: list[tuple[str, list[str]]] = []
-    tests = tests_by_function.get(function)
-    if tests:
-        runs.append(("pytest", _command(["pytest"], sorted(tests))))
-    for name, runner in EXTRA_RUNNERS.items():
-        if function in called[name]:
-            runs.append((name, _command(runner)))
-    for name, command in runs:
-        try:
-            done = subprocess.run(
-                command,
-                cwd=MUTANTS,
-                env=_env(mutant),
-                capture_output=True,
-                timeout=600,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            return f"{name} (timeout)"
-        if done.returncode != 0:
-            return name
-    return None
+def _fails(mutant: str, command: list[str]) -> bool:
+    try:
+        done = subprocess.run(
+            command, cwd=MUTANTS, env=_env(mutant), capture_output=True, timeout=900, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return True
+    return done.returncode != 0
 
 
-def _recheck(survivors: list[str], jobs: int, cache: dict[str, str]) -> dict[str, str | None]:
+def _recheck(survivors: list[str], hashes: dict[str, str], jobs: int) -> dict[str, str]:
+    """Run what has not yet been run against each survivor; return the killed ones -> by what."""
     stats = json.loads((MUTANTS / "mutmut-stats.json").read_text(encoding="utf-8"))
-    tests_by_function = stats["tests_by_mangled_function_name"]
+    tests_of = {k: set(v) for k, v in stats["tests_by_mangled_function_name"].items()}
+    checked: dict[str, Any] = json.loads(CHECKED.read_text()) if CHECKED.exists() else {}
+    at_import = _called_at_import()
     print(f"Rechecking {len(survivors)} survivors in fresh processes:", flush=True)
     called = _record_calls()
-    verdicts: dict[str, str | None] = {}
-    todo = [m for m in survivors if m not in cache]
-    verdicts.update({m: cache[m] for m in survivors if m in cache})
+
+    def plan(mutant: str) -> list[tuple[str, list[str], list[str]]]:
+        function = _function_of(mutant)
+        tests = tests_of.get(function, set())
+        if function in at_import:
+            # No test calls it: the module's own tests are the ones that depend on it.
+            tests = tests | {_mirror(_module_of(mutant))}
+        record = checked.get(mutant)
+        if record is None or record["hash"] != hashes.get(function):
+            # mutmut has just run, forked, every test of the function against it.
+            done = [] if function in at_import else sorted(tests)
+            record = {"hash": hashes.get(function), "tests": done, "runners": []}
+            checked[mutant] = record
+        runs = []
+        new = sorted(tests - set(record["tests"]))
+        if new:
+            runs.append(("pytest", _command(["pytest"], new), new))
+        for name, runner in EXTRA_RUNNERS.items():
+            if function in called[name] and name not in record["runners"]:
+                runs.append((name, _command(runner), []))
+        return runs
+
+    def check(mutant: str) -> str | None:
+        for name, command, tests in plan(mutant):
+            if _fails(mutant, command):
+                return name
+            record = checked[mutant]
+            if tests:
+                record["tests"] = sorted(set(record["tests"]) | set(tests))
+            else:
+                record["runners"].append(name)
+        return None
+
+    kills: dict[str, str] = {}
     started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for done, (mutant, killer) in enumerate(
-            zip(
-                todo,
-                pool.map(lambda m: _killed_fresh(m, tests_by_function, called), todo),
-                strict=True,
-            ),
-            1,
-        ):
-            verdicts[mutant] = killer
-            if killer:
-                cache[mutant] = killer
-            if done % 25 == 0 or done == len(todo):
-                print(f"  {done}/{len(todo)} in {time.monotonic() - started:.0f} s", flush=True)
-    return verdicts
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for done, (mutant, killer) in enumerate(
+                zip(survivors, pool.map(check, survivors), strict=True), 1
+            ):
+                if killer:
+                    kills[mutant] = killer
+                    checked.pop(mutant, None)
+                if done % 50 == 0 or done == len(survivors):
+                    print(
+                        f"  {done}/{len(survivors)}, {len(kills)} killed, "
+                        f"{time.monotonic() - started:.0f} s",
+                        flush=True,
+                    )
+    finally:
+        CHECKED.write_text(json.dumps(checked), encoding="utf-8")
+    return kills
 
 
-def _load_cache(key: str) -> dict[str, str]:
-    path = MUTANTS / "recheck-kills.json"
-    if path.exists():
+def _mark_killed(kills: dict[str, str]) -> None:
+    """Record the fresh processes' kills in mutmut's results, as mutmut's own."""
+    for module in CORE:
+        path = _meta_path(module)
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("key") == key:
-            return data["kills"]
-    return {}
+        mine = {name for name in data["exit_code_by_key"] if name in kills}
+        if mine:
+            data["exit_code_by_key"].update(dict.fromkeys(mine, 1))
+            path.write_text(json.dumps(data, indent=4), encoding="utf-8")
 
 
-def _save_cache(key: str, kills: dict[str, str]) -> None:
-    (MUTANTS / "recheck-kills.json").write_text(
-        json.dumps({"key": key, "kills": kills}, indent=1), encoding="utf-8"
-    )
-
-
-def _tree_key() -> str:
-    """A key that changes with the package's code: kills found fresh are kept until then."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for folder in ("django_integration_kit",):
-        for path in sorted((ROOT / folder).rglob("*.py")):
-            digest.update(str(path.relative_to(ROOT)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _report(
-    modules: list[str],
-    codes: dict[str, int | None],
-    verdicts: dict[str, str | None],
-    equivalent: dict[str, str],
-    fail_under: float,
-) -> int:
+def _report(codes: dict[str, int | None], equivalent: dict[str, str], fail_under: float) -> int:
     rows = []
     failing = []
     survivors: list[str] = []
-    for module in modules:
+    for module in CORE:
         names = [n for n in codes if _module_of(n) == module]
-        if not names:
-            continue
         equal = [n for n in names if n in equivalent]
-        killed = [
-            n
-            for n in names
-            if n not in equivalent and (codes[n] in KILLED or verdicts.get(n) is not None)
-        ]
-        unchecked = [n for n in names if codes[n] is None]
+        killed = [n for n in names if n not in equivalent and codes[n] in KILLED]
+        left = [n for n in names if n not in equivalent and codes[n] not in KILLED]
+        survivors.extend(left)
         counted = len(names) - len(equal)
         score = 100.0 * len(killed) / counted if counted else 100.0
-        left = [n for n in names if n not in equivalent and n not in killed]
-        survivors.extend(left)
-        core = module in CORE
-        if core and score < fail_under:
+        if score < fail_under:
             failing.append(module)
         rows.append(
-            f"| {module}{'' if core else ' (not core)'} | {len(names)} | {len(killed)} | "
-            f"{len(left)} | {len(equal)} | {score:.1f}% |"
-            + (f" {len(unchecked)} not checked" if unchecked else "")
+            f"| {module} | {len(names)} | {len(killed)} | {len(left)} | {len(equal)} | "
+            f"{score:.1f}% |"
         )
     print()
     print("| module | mutants | killed | survived | equivalent | score |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     print("\n".join(rows))
-    stale = [n for n in equivalent if n in codes and (codes[n] in KILLED or verdicts.get(n))]
-    if stale:
-        print(f"\n{len(stale)} listed as equivalent but killed (remove them from equivalent.txt):")
-        print("\n".join(f"  {n}" for n in stale))
+    stale = [n for n in equivalent if codes.get(n) in KILLED]
+    unknown = [n for n in equivalent if n not in codes]
+    if stale or unknown:
+        print("\nequivalent.txt lists mutants that a test kills or that no longer exist:")
+        print("\n".join(f"  {n}" for n in stale + unknown))
     if survivors:
         print(f"\n{len(survivors)} survivors (mutmut show NAME for the diff):")
         print("\n".join(f"  {n}" for n in survivors))
@@ -264,36 +293,20 @@ def _report(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--all", action="store_true", help="mutate every module, not the core")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--fail-under", type=float, default=90.0)
-    parser.add_argument("--no-recheck", action="store_true", help="score mutmut's verdicts alone")
     options = parser.parse_args()
 
-    globs = [] if options.all else [f"{PACKAGE}.{module}.*" for module in CORE]
-    run = subprocess.run(
-        ["mutmut", "run", "--max-children", str(options.max_children), *globs], cwd=ROOT
-    )
+    run = subprocess.run(["mutmut", "run", "--max-children", str(options.max_children)], cwd=ROOT)
     if run.returncode:
         return run.returncode
-    modules = CORE
-    if options.all:
-        modules = sorted(
-            str(p.relative_to(MUTANTS / PACKAGE).with_suffix(""))
-            .removesuffix(".py")
-            .replace("/", ".")
-            for p in (MUTANTS / PACKAGE).rglob("*.py.meta")
-        )
-    codes = _statuses(modules)
+    codes, hashes = _verdicts()
     equivalent = _equivalents()
-    verdicts: dict[str, str | None] = {}
-    if not options.no_recheck:
-        key = _tree_key()
-        cache = _load_cache(key)
-        survivors = [n for n, c in codes.items() if c in SURVIVED and n not in equivalent]
-        verdicts = _recheck(survivors, options.max_children, cache)
-        _save_cache(key, cache)
-    return _report(modules, codes, verdicts, equivalent, options.fail_under)
+    survivors = [n for n, c in codes.items() if c in SURVIVED and n not in equivalent]
+    kills = _recheck(survivors, hashes, options.max_children)
+    _mark_killed(kills)
+    codes, _ = _verdicts()
+    return _report(codes, equivalent, options.fail_under)
 
 
 if __name__ == "__main__":
