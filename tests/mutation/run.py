@@ -60,6 +60,14 @@ EXTRA_RUNNERS = {
     "allauth": ["pytest", "--ds=config.settings_allauth", "tests/allauth_site"],
     "manage.py test": ["manage", "test", "--noinput"],
 }
+# The test project's own tests, which manage.py test runs: mutmut's pytest run has them too.
+MANAGE_PY_TESTS = (
+    "testproject/accounts/",
+    "testproject/catalog/",
+    "testproject/newsletter/",
+    "testproject/trials/",
+    "testproject/weather/",
+)
 PYTEST_OPTIONS = ["-q", "-x", "-p", "no:randomly", "-p", "no:xdist", "-p", "no:cacheprovider"]
 
 
@@ -143,6 +151,14 @@ def _command(runner: list[str], tests: list[str] | None = None) -> list[str]:
     return [sys.executable, "-m", "pytest", *PYTEST_OPTIONS, *args, *(tests or [])]
 
 
+def _label(node_id: str) -> str:
+    """The Django test label of a pytest node id of the test project's suite."""
+    path, *names = node_id.split("::")
+    return ".".join(
+        [path.removeprefix("testproject/").removesuffix(".py").replace("/", "."), *names]
+    )
+
+
 def _mirror(module: str) -> str:
     """The test file of ``module``: the suite's tests mirror the package."""
     return f"tests/test_{module.replace('.', '_').lstrip('_')}.py"
@@ -207,8 +223,15 @@ def _recheck(survivors: list[str], hashes: dict[str, str], jobs: int) -> dict[st
         if new:
             runs.append(("pytest", _command(["pytest"], new), new))
         for name, runner in EXTRA_RUNNERS.items():
-            if function in called[name] and name not in record["runners"]:
-                runs.append((name, _command(runner), []))
+            if function not in called[name] or name in record["runners"]:
+                continue
+            if name == "manage.py test":
+                # Django's runner, on the tests of the test project that reach the function.
+                labels = sorted(_label(t) for t in tests if t.startswith(MANAGE_PY_TESTS))
+                if not labels and function not in at_import:
+                    continue
+                runner = [*runner, *labels]
+            runs.append((name, _command(runner), []))
         return runs
 
     def check(mutant: str) -> str | None:
