@@ -1,8 +1,10 @@
 """The core's cost next to raw Django in CPU instructions, which a busy machine cannot blur.
 
-Run: ``python benchmarks/instructions.py`` (needs valgrind). Each case runs under callgrind
-twice, with few and with many repetitions; the difference divided by the extra repetitions is
-its cost per operation, free of start-up. Prints a Markdown table with the kit/raw ratio.
+Run: ``python benchmarks/instructions.py`` (needs valgrind); ``--only forms`` runs only the two
+rows through forms (signup + login, GET + submit_form). Each case runs under callgrind twice,
+with few and with many repetitions; the difference divided by the extra repetitions is its cost
+per operation, free of start-up. Prints a Markdown table with the kit/raw ratio, then the two
+form rows' ratios on lines of their own.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ ROWS = [
     ("signup + login through forms (MD5 both)", "kit_signup_login", "raw_signup_login"),
     ("GET + submit_form vs GET + post", "kit_get_submit", "raw_get_post"),
 ]
+FORM_ROWS = {"signup + login": ROWS[1][0], "GET + submit_form": ROWS[2][0]}
 
 
 def _run_case(name: str, times: int) -> None:
@@ -99,23 +102,30 @@ def _instructions(name: str, times: int) -> int:
     return int(re.search(r"Collected : (\d+)", result.stderr).group(1))  # type: ignore[union-attr]
 
 
-def main() -> None:
+def main(only: str | None) -> None:
+    rows = [row for row in ROWS if only is None or row[0] in FORM_ROWS.values()]
     print("| operation | kit | raw Django | ratio |")
     print("| --- | --- | --- | --- |")
-    for label, kit, raw in ROWS:
+    ratios = {}
+    for label, kit, raw in rows:
         per_op = {
             name: (_instructions(name, MANY) - _instructions(name, FEW)) / (MANY - FEW)
             for name in (kit, raw)
         }
+        ratios[label] = per_op[kit] / per_op[raw]
         print(
             f"| {label} | {per_op[kit] / 1e6:.2f} M instr | {per_op[raw] / 1e6:.2f} M instr | "
-            f"{per_op[kit] / per_op[raw]:.2f}x |",
+            f"{ratios[label]:.2f}x |",
             flush=True,
         )
+    print()
+    for short, label in FORM_ROWS.items():
+        if label in ratios:
+            print(f"{short}: {ratios[label]:.3f}x raw Django in instructions")
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--case"]:
         _run_case(sys.argv[2], int(sys.argv[3]))
     else:
-        main()
+        main("forms" if sys.argv[1:] == ["--only", "forms"] else None)

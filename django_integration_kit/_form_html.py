@@ -120,30 +120,114 @@ def parse_forms(html: str | bytes, base_path: str = "/") -> list[HtmlForm]:
     return parse_tree(LexborHTMLParser(html), base_path)
 
 
-# A test reads the same page again and again (each GET renders it anew, with a new CSRF token
-# as the only change), so the forms of a page are read once per content and handed out as
-# copies: the token is the one part put back.
-_CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]*)"')
-_PAGE_CACHE: OrderedDict[tuple[bytes, str], tuple[bytes, list[HtmlForm]]] = OrderedDict()
-_PAGE_CACHE_SIZE = 16
+# A test reads the same page again and again: each GET renders it anew, with a new CSRF token
+# as the only change, and a failing flow reads its last page's errors up to three times. So a
+# page is parsed once per content (the token left out of the key), its forms and errors read
+# from that one tree, and the forms handed out as copies with the token put back.
+_CSRF_INPUT = b'name="csrfmiddlewaretoken" value="'
+_READ_PAGES_SIZE = 16
+
+
+class _ReadPage:
+    """One page content as the kit read it: its tree, its forms by base path, its errors."""
+
+    __slots__ = ("errors", "forms", "token", "tree")
+
+    def __init__(self, token: bytes, tree: LexborHTMLParser) -> None:
+        self.token = token
+        self.tree = tree
+        self.forms: dict[str, list[HtmlForm]] = {}
+        self.errors: list[tuple[str, str]] | None = None
+
+
+_READ_PAGES: OrderedDict[bytes, _ReadPage] = OrderedDict()
+
+
+def _read_page(content: bytes) -> tuple[_ReadPage, bytes]:
+    """The page read from ``content`` (parsed on first sight), and ``content``'s CSRF token."""
+    tokens = _csrf_tokens(content)
+    token = tokens[0] if tokens else b""
+    # A token shown anywhere but in the CSRF inputs (a script, another field) could be read
+    # back, so only a page that has it in those inputs alone shares its reading with others.
+    if token and content.count(token) != len(tokens):
+        token = b""
+    key = content.replace(token, b"") if token else content
+    page = _READ_PAGES.get(key)
+    if page is None:
+        page = _READ_PAGES[key] = _ReadPage(token, LexborHTMLParser(content))
+        if len(_READ_PAGES) > _READ_PAGES_SIZE:
+            _READ_PAGES.popitem(last=False)
+    else:
+        _READ_PAGES.move_to_end(key)
+    return page, token
+
+
+def _csrf_tokens(content: bytes) -> list[bytes]:
+    """The values of the CSRF inputs as Django renders them (``{% csrf_token %}``)."""
+    # bytes.find skips ahead far faster than a regular expression scanning the page.
+    tokens = []
+    start = content.find(_CSRF_INPUT)
+    while start != -1:
+        start += len(_CSRF_INPUT)
+        end = content.find(b'"', start)
+        if end == -1:
+            break
+        tokens.append(content[start:end])
+        start = content.find(_CSRF_INPUT, end)
+    return tokens
 
 
 def page_forms(content: bytes, base_path: str) -> list[HtmlForm]:
-    """:func:`parse_forms` of a response's ``content``, read once per page and copied."""
-    tokens = _CSRF_INPUT.findall(content)
-    token = tokens[0] if tokens and all(t == tokens[0] for t in tokens) else b""
-    key = (content.replace(token, b"") if token else content, base_path)
-    cached = _PAGE_CACHE.get(key)
-    if cached is None:
-        forms = parse_tree(LexborHTMLParser(content), base_path)
-        _PAGE_CACHE[key] = (token, forms)
-        if len(_PAGE_CACHE) > _PAGE_CACHE_SIZE:
-            _PAGE_CACHE.popitem(last=False)
-        cached = (token, forms)
-    else:
-        _PAGE_CACHE.move_to_end(key)
-    old, forms = cached
-    return [_copy(form, old.decode(), token.decode()) for form in forms]
+    """:func:`parse_forms` of a response's ``content``, read once per page: copies the caller
+    may change."""
+    forms, old, new = _page_forms(content, base_path)
+    return [_copy(form, old, new) for form in forms]
+
+
+def read_forms(content: bytes, base_path: str) -> list[HtmlForm]:
+    """The forms of :func:`page_forms` for the kit's own reading: each shares its containers
+    with the page read but for the CSRF token's, so the caller must not change them."""
+    forms, old, new = _page_forms(content, base_path)
+    return [_with_token(form, old, new) for form in forms]
+
+
+def _page_forms(content: bytes, base_path: str) -> tuple[list[HtmlForm], str, str]:
+    """The forms read from ``content``'s page, the CSRF token they hold and ``content``'s."""
+    page, token = _read_page(content)
+    forms = page.forms.get(base_path)
+    if forms is None:
+        forms = page.forms[base_path] = parse_tree(page.tree, base_path)
+    return forms, page.token.decode(), token.decode()
+
+
+def _with_token(form: HtmlForm, old_token: str, token: str) -> HtmlForm:
+    if old_token == token or CSRF_FIELD not in form.values:
+        return form
+    values = dict(form.values)
+    values[CSRF_FIELD] = [token if v == old_token else v for v in values[CSRF_FIELD]]
+    copied = object.__new__(HtmlForm)
+    copied.__dict__.update(form.__dict__, values=values)
+    return copied
+
+
+def page_tree(content: bytes) -> LexborHTMLParser:
+    """The tree of a response's ``content``, shared with :func:`page_forms`: only to read."""
+    return _read_page(content)[0].tree
+
+
+def page_errors(content: bytes) -> list[tuple[str, str]]:
+    """``(field, message)`` for each item of the ``.errorlist`` lists Django renders, read once
+    per page; ``field`` is ``__all__`` for a list that names none (non-field errors)."""
+    page = _read_page(content)[0]
+    if page.errors is None:
+        page.errors = []
+        for node in page.tree.css(".errorlist"):
+            ident = node.attributes.get("id") or ""
+            name = (
+                ident[3:-6] if ident.startswith("id_") and ident.endswith("_error") else "__all__"
+            )
+            page.errors.extend((name, item.text(strip=True)) for item in node.css("li"))
+    return list(page.errors)
 
 
 def _copy(form: HtmlForm, old_token: str, token: str) -> HtmlForm:

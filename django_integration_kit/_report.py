@@ -265,13 +265,9 @@ def _context_form_errors(response: Any) -> list[tuple[str, str]]:
 def _html_form_errors(response: Any) -> list[tuple[str, str]]:
     if "html" not in response.headers.get("Content-Type", ""):
         return []
-    tree = LexborHTMLParser(response.content)
-    errors: list[tuple[str, str]] = []
-    for node in tree.css(".errorlist"):
-        ident = node.attributes.get("id") or ""
-        name = ident[3:-6] if ident.startswith("id_") and ident.endswith("_error") else "__all__"
-        errors.extend((name, item.text(strip=True)) for item in node.css("li"))
-    return errors
+    from django_integration_kit._form_html import page_errors
+
+    return page_errors(response.content)
 
 
 def describe(

@@ -12,10 +12,10 @@ import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from django_integration_kit import _frames, _report, _urls, conf
-from django_integration_kit._form_html import page_forms
+from django_integration_kit._form_html import read_forms
 from django_integration_kit._steps import ClientCall, Request, SessionUser, Steps, Submit, run
 from django_integration_kit._urls import resolve_url
 from django_integration_kit.builders import make_user, unique_email, unique_username
@@ -80,7 +80,7 @@ def _point_at_the_form(flow: str) -> str:
 
 
 def _forms_of(response: Any, path: str) -> list[HtmlForm]:
-    return page_forms(response.content, path)
+    return read_forms(response.content, path)
 
 
 def _password_form(response: Any, path: str, flow: str, password_count: int) -> HtmlForm:
@@ -602,13 +602,25 @@ def _check_login_redirect(
     raise AssertionError(_report.story(title, [response]))
 
 
+def _next_fits(value: str, path: str, login_site: str) -> bool:
+    """Whether ``next`` names ``path``: the path itself or, with a login page on another site
+    (Django's redirect_to_login() then sends the whole URL), the same path on this one."""
+    if value == path:
+        return True
+    parts = urlsplit(value)
+    return (
+        bool(login_site and parts.netloc)
+        and urlunsplit(parts._replace(scheme="", netloc="")) == path
+    )
+
+
 def _login_redirect_verdict(location: str, login_url: str, path: str) -> str | None:
     """None when ``location`` is the login page with a fitting ``next``; else what is wrong."""
     got, want = urlsplit(location), urlsplit(login_url)
     same_site = not want.netloc or (got.scheme, got.netloc) == (want.scheme, want.netloc)
     if same_site and got.path == want.path:
         nexts = parse_qs(got.query).get("next")
-        if nexts is None or nexts == [path]:
+        if nexts is None or (len(nexts) == 1 and _next_fits(nexts[0], path, want.netloc)):
             return None
         return f"the login page, but with next={nexts[0]!r} instead of {path!r}."
     if _urls.is_flow_page("login", got.path):

@@ -18,8 +18,8 @@ from django_integration_kit._form_html import (
     NEVER_SENT,
     SPECIAL_KINDS,
     SUBMIT_KINDS,
-    page_forms,
-    parse_tree,
+    page_tree,
+    read_forms,
 )
 from django_integration_kit._form_html import CSRF_FIELD as CSRF_FIELD
 from django_integration_kit._form_html import HtmlForm as HtmlForm
@@ -352,6 +352,19 @@ def _files(form: HtmlForm, name: str, template: str, items: list[Any], many: boo
 
 def _row_template(form: HtmlForm, name: str, data: Mapping[str, Any]) -> str:
     """The field a new formset row's ``name`` (``book_set-3-title``) copies, or a failure."""
+    template = _formset_template(form, name, data)
+    if template is not None:
+        return template
+    fields = ", ".join(form.names) or "(none)"
+    raise AssertionError(
+        f"Field {name!r} is not in {form.called}; its fields are: {fields}."
+        + _did_you_mean(name, form.names)
+    )
+
+
+def _formset_template(form: HtmlForm, name: str, data: Mapping[str, Any]) -> str | None:
+    """The field a formset row's ``name`` copies; None when ``name`` is in no formset of the
+    form. Fails for a row past the formset's ``TOTAL_FORMS``."""
     for match in _ROW_NUMBER.finditer(name):
         prefix, rest = name[: match.start()], name[match.end() :]
         total_name = f"{prefix}-TOTAL_FORMS"
@@ -367,11 +380,7 @@ def _row_template(form: HtmlForm, name: str, data: Mapping[str, Any]) -> str:
                     f"{form.called}, but {total_name} is {total}; add rows with "
                     "add_formset_rows()."
                 )
-    fields = ", ".join(form.names) or "(none)"
-    raise AssertionError(
-        f"Field {name!r} is not in {form.called}; its fields are: {fields}."
-        + _did_you_mean(name, form.names)
-    )
+    return None
 
 
 def _did_you_mean(name: str, names: Iterable[str]) -> str:
@@ -396,10 +405,9 @@ def _knows(form: HtmlForm, name: str, data: Mapping[str, Any]) -> bool:
     if name in form.types:
         return True
     try:
-        _row_template(form, name, data)
+        return _formset_template(form, name, data) is not None
     except AssertionError:
         return False
-    return True
 
 
 def add_formset_rows(
@@ -453,10 +461,9 @@ def add_formset_rows(
 def _form_with(response: Any, total_name: str, prefix: str, selector: str | None) -> HtmlForm:
     exchange = exchange_of(response)
     where = f"{exchange.method} {exchange.path}"
-    tree = LexborHTMLParser(response.content)
-    forms = parse_tree(tree, exchange.path)
+    forms = read_forms(response.content, exchange.path)
     if selector is not None:
-        return _select(forms, where, selector, lambda: tree)
+        return _select(forms, where, selector, lambda: page_tree(response.content))
     holding = [form for form in forms if total_name in form.types]
     if not holding:
         prefixes = sorted(
@@ -538,13 +545,13 @@ def _submission(
     exchange = exchange_of(response)
     where = f"{exchange.method} {exchange.path}"
     content = response.content
-    forms = page_forms(content, exchange.path)
+    forms = read_forms(content, exchange.path)
     if not forms:
         raise AssertionError(f"No <form> on {where}.")
     # A value typed into any of the page's password fields is a secret, whatever its name.
     with _report.masked_errors(lambda: _report.form_secrets(data, forms)):
         if selector is not None:
-            form = _select(forms, where, selector, lambda: LexborHTMLParser(content))
+            form = _select(forms, where, selector, lambda: page_tree(content))
         else:
             if len(forms) > 1:
                 forms = _forms_for(forms, data, button, where)

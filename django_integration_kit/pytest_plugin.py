@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from django_integration_kit import _frames
+from django_integration_kit import _frames, _xdist_db
 
 if TYPE_CHECKING:
     from django_integration_kit.client import KitClient
@@ -82,9 +82,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    _xdist_db.addoption(parser)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if not config.pluginmanager.hasplugin("django"):
         config.pluginmanager.register(_WithoutPytestDjango(), "django_integration_kit.no_django")
+    # --kit-clone-db: one migrated template, a clone per xdist worker (off unless asked for).
+    _xdist_db.configure(config)
 
 
 class _WithoutPytestDjango:

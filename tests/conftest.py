@@ -13,6 +13,10 @@ if _site is not None:
     collect_ignore_glob = ["test_*.py", *(f"{s}/*" for s in _SITES.values() if s != _site)]
 else:
     collect_ignore = list(_SITES.values())
+    # The clone-per-worker tests start some 60 pytest processes on three database servers:
+    # they run once, in tox's xdist-db env (KIT_XDIST_DB_TESTS=1), not in every env.
+    if os.environ.get("KIT_XDIST_DB_TESTS") != "1":
+        collect_ignore.append("test_xdist_db.py")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -39,3 +43,20 @@ def fast_hasher():
 
     with fast_password_hasher():
         yield
+
+
+def pytest_configure(config):
+    """Under ``-n``, let an idle worker take over tests queued on a busy one (``worksteal``).
+
+    A few dozen tests start a Python process each (pytester runs, ``manage.py`` commands,
+    fresh-interpreter checks, ``pytest -n 2`` in tests/test_xdist_db.py) and take most of the
+    suite's time. xdist's default ``--dist load`` hands them out in the batches of whichever
+    worker asks, so one worker ran them while the other sat idle. A ``--dist`` on the command
+    line still wins.
+    """
+    chosen = any(
+        arg in ("--dist", "-d") or arg.startswith("--dist=")
+        for arg in config.invocation_params.args
+    )
+    if getattr(config.option, "dist", "no") == "load" and not chosen:
+        config.option.dist = "worksteal"

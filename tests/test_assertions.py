@@ -163,6 +163,67 @@ def test_an_orm_n_plus_one_loop_is_marked_with_a_summary():
     assert "catalog_category" in sql[1]
 
 
+def test_long_numbers_are_masked_and_short_ones_shown():
+    with pytest.raises(AssertionError) as excinfo, assert_max_queries(0):
+        run_sql((CATEGORY_BY_ID, [999999]), (CATEGORY_BY_ID, [4111111]))
+
+    assert str(excinfo.value).splitlines()[1:3] == [
+        "  1. SELECT name FROM catalog_category WHERE id = 999999  [repeated 2x: likely N+1]",
+        "  2. SELECT name FROM catalog_category WHERE id = ********  [repeated 2x: likely N+1]",
+    ]
+
+
+def test_two_runs_of_one_query_are_a_likely_n_plus_one_listed_by_number():
+    with pytest.raises(AssertionError) as excinfo, assert_max_queries(1):
+        run_sql((CATEGORY_BY_ID, [1]), (CATEGORY_BY_ID, [2]))
+
+    assert str(excinfo.value).splitlines()[3:] == [
+        "Likely N+1: queries 1, 2 run the same SQL with other values: "
+        "SELECT name FROM catalog_category WHERE id = ?",
+        "Load the related rows up front with select_related() or prefetch_related() "
+        "(or bulk_create()/update() for writes), or raise the limit if the queries are intended.",
+    ]
+
+
+def test_in_lists_of_any_length_have_one_shape():
+    with pytest.raises(AssertionError) as excinfo, assert_max_queries(1):
+        run_sql(
+            ("SELECT name FROM catalog_category WHERE id IN (%s, %s)", [1, 2]),
+            ("SELECT name FROM catalog_category WHERE id IN (%s, %s, %s)", [1, 2, 3]),
+        )
+
+    assert str(excinfo.value).splitlines()[3] == (
+        "Likely N+1: queries 1, 2 run the same SQL with other values: "
+        "SELECT name FROM catalog_category WHERE id IN (...)"
+    )
+
+
+def test_a_repeated_statement_that_reads_or_writes_no_rows_is_not_an_n_plus_one():
+    with pytest.raises(AssertionError) as excinfo, assert_max_queries(0):
+        for _ in range(2):
+            run_sql(("SAVEPOINT kit_check", []), ("RELEASE SAVEPOINT kit_check", []))
+
+    assert str(excinfo.value).splitlines() == [
+        "Expected at most 0 queries on database 'default', but 4 ran:",
+        "  1. SAVEPOINT kit_check  [repeated 2x]",
+        "  2. RELEASE SAVEPOINT kit_check  [repeated 2x]",
+        "  3. SAVEPOINT kit_check  [repeated 2x]",
+        "  4. RELEASE SAVEPOINT kit_check  [repeated 2x]",
+        "Remove queries, or raise the limit to 4 if they are intended.",
+    ]
+
+
+def test_a_repeated_union_in_parentheses_is_a_likely_n_plus_one():
+    from django_integration_kit.assertions import _query_report
+
+    # PostgreSQL and MySQL put each part of a sliced union() in parentheses.
+    union = "(SELECT id FROM catalog_product WHERE category_id = {} LIMIT 1) UNION (SELECT 1)"
+    report = _query_report(1, "default", [union.format(1), union.format(2)])
+
+    assert report.splitlines()[1].endswith("  [repeated 2x: likely N+1]")
+    assert report.splitlines()[3].startswith("Likely N+1: queries 1, 2 run the same SQL")
+
+
 def test_a_negative_limit_is_an_error():
     with pytest.raises(ValueError) as excinfo:
         assert_max_queries(-1)
@@ -354,6 +415,45 @@ def test_assert_message_refuses_an_unknown_level_name(client):
     )
 
 
+def test_assert_message_reads_the_responses_own_request_after_later_requests(client):
+    response = post_contact(client)
+    # The home page shows the message, which takes it out of the client's cookies.
+    assert "Thanks, Ann." in client.get("/").text
+
+    assert_message(response, "Thanks, Ann.", level="info")
+
+
+def test_assert_message_reads_a_response_of_the_async_client(async_client):
+    response = async_to_sync(async_client.post)("/contact/", {"name": "Ann"})
+    async_to_sync(async_client.get)("/")
+
+    assert_message(response, "Thanks, Ann.", level="info")
+
+
+def test_assert_message_reads_messages_the_client_keeps_in_its_session(client, settings):
+    settings.MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+    post_contact(client)
+
+    assert_message(SimpleNamespace(client=client), "Thanks, Ann.", level="info")
+
+
+def test_a_custom_level_is_named_by_its_tag_or_its_number(client, settings):
+    response = post_contact(client)
+    settings.MESSAGE_TAGS = {35: "urgent"}
+
+    with pytest.raises(AssertionError) as tagged:
+        assert_message(response, "Thanks", level=35)
+    with pytest.raises(AssertionError) as untagged:
+        assert_message(response, "Thanks", level=36)
+
+    assert str(tagged.value).splitlines()[0] == (
+        "No URGENT message containing 'Thanks' was stored. Messages stored:"
+    )
+    assert str(untagged.value).splitlines()[0] == (
+        "No LEVEL 36 message containing 'Thanks' was stored. Messages stored:"
+    )
+
+
 def test_assert_message_refuses_something_that_is_not_a_response():
     with pytest.raises(TypeError) as excinfo:
         assert_message("/contact/", "Thanks")
@@ -448,6 +548,78 @@ def test_assert_not_contains_and_assert_template_used_tell_the_page(client):
         assert lines[-1].startswith("Page text: 'Home Search Log in Sign up")
 
 
+def test_assert_redirects_fetches_the_target_unless_told_not_to(client):
+    response = client.get("/widgets/crawl/away/")
+
+    assert_redirects(response, "https://elsewhere.example/moved/", fetch_redirect_response=False)
+    with pytest.raises(ValueError) as excinfo:
+        assert_redirects(response, "https://elsewhere.example/moved/")
+
+    assert "unable to fetch remote URLs" in str(excinfo.value)
+
+
+def djangos_failure(assertion, *args, **kwargs):
+    """The message of Django's own ``assertion`` on the same arguments, masked as ours are."""
+    with pytest.raises(AssertionError) as excinfo:
+        getattr(SimpleTestCase(), assertion)(*args, **kwargs)
+    return mask(str(excinfo.value))
+
+
+def test_assert_redirects_without_a_prefix_gives_djangos_message_and_the_requests(client):
+    response = client.get("/dashboard/")
+
+    with pytest.raises(AssertionError) as excinfo:
+        assert_redirects(response, "/login/", fetch_redirect_response=False)
+
+    assert str(excinfo.value) == (
+        djangos_failure("assertRedirects", response, "/login/", fetch_redirect_response=False)
+        + "\nRequests:\n  GET /dashboard/ 302 -> /login/?next=/dashboard/"
+    )
+
+
+def test_assert_contains_checks_the_count_and_compares_html_when_asked(client):
+    page = client.get("/contact/")
+
+    assert_contains(page, "<h1 >Contact</h1>", html=True)
+    assert_contains(page, "<h1>Contact</h1>", count=1)
+    with pytest.raises(AssertionError) as as_text:
+        assert_contains(page, "<h1 >Contact</h1>")
+    with pytest.raises(AssertionError) as wrong_count:
+        assert_contains(page, "<h1>Contact</h1>", count=2)
+
+    assert str(as_text.value).startswith(
+        djangos_failure("assertContains", page, "<h1 >Contact</h1>") + "\nRequests:"
+    )
+    assert str(wrong_count.value).startswith(
+        djangos_failure("assertContains", page, "<h1>Contact</h1>", count=2) + "\nRequests:"
+    )
+
+
+def test_assert_not_contains_compares_html_only_when_asked(client):
+    page = client.get("/contact/")
+
+    assert_not_contains(page, "<h1 >Contact</h1>")
+    with pytest.raises(AssertionError) as excinfo:
+        assert_not_contains(page, "<h1 >Contact</h1>", html=True)
+
+    assert str(excinfo.value).startswith(
+        djangos_failure("assertNotContains", page, "<h1 >Contact</h1>", html=True) + "\nRequests:"
+    )
+
+
+def test_assert_template_used_checks_the_count(client):
+    page = client.get("/contact/")
+
+    assert_template_used(page, "accounts/contact.html", count=1)
+    with pytest.raises(AssertionError) as excinfo:
+        assert_template_used(page, "accounts/contact.html", count=2)
+
+    assert str(excinfo.value).startswith(
+        djangos_failure("assertTemplateUsed", page, "accounts/contact.html", count=2)
+        + "\nRequests:"
+    )
+
+
 def test_assert_form_error_lists_the_forms_errors_and_what_it_was_given():
     from django.contrib.auth.forms import AuthenticationForm
 
@@ -469,6 +641,21 @@ def test_assert_form_error_lists_the_forms_errors_and_what_it_was_given():
         "case-sensitive.\n"
         "Submitted: username='ann', password='********'"
     )
+
+
+def test_assert_form_error_passes_the_prefix_on():
+    from django.contrib.auth.forms import AuthenticationForm
+
+    form = AuthenticationForm(data={"username": "ann", "password": "Kit-secret-9"})
+
+    with pytest.raises(AssertionError) as excinfo:
+        assert_form_error(form, "username", "Unknown user.", "Logging in")
+
+    assert str(excinfo.value).startswith(
+        djangos_failure("assertFormError", form, "username", "Unknown user.", "Logging in")
+        + "\nRequests:"
+    )
+    assert "Logging in: " in str(excinfo.value)
 
 
 def test_assert_form_error_given_a_client_tells_its_requests():

@@ -58,6 +58,13 @@ def test_make_recipe_names_a_model_bakery_recipe():
     assert user.is_staff
 
 
+def test_make_recipe_takes_overrides_and_a_quantity():
+    editors = make_recipe("accounts.staff_user", first_name="Eve", _quantity=2)
+
+    assert [(u.first_name, u.is_staff) for u in editors] == [("Eve", True), ("Eve", True)]
+    assert User.objects.filter(first_name="Eve", is_staff=True).count() == 2
+
+
 def test_make_user_refuses_a_quantity_naming_the_loop_to_write():
     with pytest.raises(TypeError) as excinfo:
         make_user(_quantity=2)

@@ -50,6 +50,29 @@ def test_an_unknown_setting_key_is_named(settings):
     )
 
 
+def test_an_unknown_setting_key_gets_at_most_three_suggestions(settings):
+    settings.INTEGRATION_KIT = {"LOGIN_URLS": "login"}
+
+    with pytest.raises(ImproperlyConfigured) as excinfo:
+        get_setting("LOGIN_URL")
+
+    assert str(excinfo.value) == (
+        "Unknown django-integration-kit setting 'LOGIN_URLS' in settings.INTEGRATION_KIT. "
+        "Did you mean 'LOGIN_URL' or 'LOGIN_FIELDS' or 'LOGOUT_URL'?"
+    )
+
+
+def test_an_unknown_setting_key_like_no_other_gets_no_suggestion(settings):
+    settings.INTEGRATION_KIT = {"THEME": "dark"}
+
+    with pytest.raises(ImproperlyConfigured) as excinfo:
+        get_setting("LOGIN_URL")
+
+    assert str(excinfo.value) == (
+        "Unknown django-integration-kit setting 'THEME' in settings.INTEGRATION_KIT."
+    )
+
+
 def test_the_setting_must_be_a_dict(settings):
     settings.INTEGRATION_KIT = ["SIGNUP_URL"]
 
@@ -122,6 +145,16 @@ def test_login_fields_given_a_non_str_name(settings):
     )
 
 
+def test_login_fields_given_an_empty_name(settings):
+    settings.INTEGRATION_KIT = {"LOGIN_FIELDS": ("", "password")}
+
+    assert _error("LOGIN_FIELDS") == (
+        "settings.INTEGRATION_KIT['LOGIN_FIELDS'] is ('', 'password'), a tuple of 2 items; "
+        "expected a pair of field names, the login form's username field then its password "
+        "field, such as ('username', 'password')."
+    )
+
+
 def test_login_fields_as_a_list_read_as_a_tuple(settings):
     settings.INTEGRATION_KIT = {"LOGIN_FIELDS": ["login", "password"]}
 
@@ -147,6 +180,16 @@ def test_signup_password_fields_given_a_non_str_name():
 
     assert _error("SIGNUP_PASSWORD_FIELDS", MyTests) == (
         "the signup_password_fields attribute of MyTests is ('password1', 2), a tuple of 2 "
+        "items; expected a tuple of field names such as ('password1', 'password2'), or () to "
+        "use the form's password inputs."
+    )
+
+
+def test_signup_password_fields_as_a_list_must_hold_field_names(settings):
+    settings.INTEGRATION_KIT = {"SIGNUP_PASSWORD_FIELDS": ["password1", 2]}
+
+    assert _error("SIGNUP_PASSWORD_FIELDS") == (
+        "settings.INTEGRATION_KIT['SIGNUP_PASSWORD_FIELDS'] is ['password1', 2], a list of 2 "
         "items; expected a tuple of field names such as ('password1', 'password2'), or () to "
         "use the form's password inputs."
     )
@@ -244,6 +287,16 @@ def test_a_full_url_is_refused_for_signup(settings):
         "settings.INTEGRATION_KIT['SIGNUP_URL'] is 'https://example.com/accounts/signup/', a "
         "full URL; expected a URL name or a path of the project such as '/accounts/signup/', "
         "since the test client only requests the project's own pages."
+    )
+
+
+def test_a_full_url_without_a_path_suggests_the_root(settings):
+    settings.INTEGRATION_KIT = {"LOGOUT_URL": "https://example.com"}
+
+    assert _error("LOGOUT_URL") == (
+        "settings.INTEGRATION_KIT['LOGOUT_URL'] is 'https://example.com', a full URL; expected "
+        "a URL name or a path of the project such as '/', since the test client only requests "
+        "the project's own pages."
     )
 
 

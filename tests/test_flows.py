@@ -20,6 +20,11 @@ def plain(fast_hasher):
     return Client()
 
 
+@pytest.fixture
+def csrf_checked(fast_hasher):
+    return Client(enforce_csrf_checks=True)
+
+
 # signup
 
 
@@ -342,8 +347,10 @@ def test_login_as_an_existing_user(plain):
 
 
 def test_login_as_refuses_a_user_and_fields(plain):
-    with pytest.raises(TypeError, match="takes a user or fields"):
+    with pytest.raises(TypeError) as excinfo:
         login_as(plain, User(username="a"), username="b")
+
+    assert str(excinfo.value) == "login_as() takes a user or fields to make one with, not both."
 
 
 def test_logout_posts_to_the_logout_view(plain):
@@ -501,8 +508,13 @@ def test_assert_login_required_fails_on_a_redirect_elsewhere(plain):
 def test_assert_login_required_needs_an_anonymous_client(plain):
     login_as(plain)
 
-    with pytest.raises(AssertionError, match="needs an anonymous client"):
+    with pytest.raises(AssertionError) as excinfo:
         assert_login_required(plain, "dashboard")
+
+    assert str(excinfo.value) == (
+        "assert_login_required() needs an anonymous client, but this one is logged in; "
+        "call logout() first or use a fresh one."
+    )
 
 
 def test_assert_login_required_with_post(plain):
@@ -593,3 +605,279 @@ def test_assert_login_required_refuses_an_unknown_method(plain):
         "assert_login_required() takes method= an HTTP method, one of 'get', 'post', 'put', "
         "'patch', 'delete', 'head', 'options', 'trace'; got 'fetch'."
     )
+
+
+# what the flows tell apart
+
+
+def test_signup_with_password1_returns_that_password(plain):
+    user = signup(plain, username="ann", password1="Given-Pass-123")
+
+    assert user.raw_password == "Given-Pass-123"
+    assert user.check_password("Given-Pass-123")
+
+
+def test_signup_fills_a_username_that_is_not_an_email(plain):
+    user = signup(plain, url="handmade_signup_page")
+
+    assert "@" not in user.username
+    assert user.email.endswith("@example.com")
+
+
+def test_signup_masks_a_password_that_is_also_the_username(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        signup(plain, username="Same-Pass-9x", password="Same-Pass-9x")
+
+    message = str(excinfo.value)
+    assert "Same-Pass-9x" not in message
+    assert "username='********'" in message
+
+
+def test_signup_answered_400_is_a_failure(plain, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 2
+
+    with pytest.raises(AssertionError) as excinfo:
+        signup(plain, username="ann", password="strongPass123")
+
+    assert str(excinfo.value).splitlines()[:4] == [
+        "signup() failed: POST /signup/ answered 400.",
+        "Requests:",
+        "  GET /signup/ 200",
+        "  POST /signup/ 400",
+    ]
+    assert not User.objects.filter(username="ann").exists()
+
+
+def test_signup_through_a_page_that_sends_a_logged_in_client_away_says_so(plain):
+    login_as(plain)
+
+    with pytest.raises(AssertionError) as excinfo:
+        signup(plain, url="login_or_away")
+
+    assert str(excinfo.value).splitlines()[0] == (
+        "signup() could not open its page: GET /login-or-away/ answered 302 -> /dashboard/, "
+        "expected 200. The client is already logged in, and the page sent it away: call "
+        "logout() first, or use a fresh client."
+    )
+
+
+def test_signup_on_a_page_without_any_form(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        signup(plain, url="/widgets/crawl/ok/")
+
+    assert str(excinfo.value).splitlines()[0] == (
+        "signup() found no form with a password field on GET /widgets/crawl/ok/ "
+        "(forms on the page: none)."
+    )
+
+
+def test_signup_through_a_form_with_one_password_field_fills_its_login_field(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        signup(plain, url="legacy_login", password="strongPass123")
+
+    lines = str(excinfo.value).splitlines()
+    assert lines[:6] == [
+        "signup() failed: POST /legacy/login/ answered 200 with form errors.",
+        "Requests:",
+        "  GET /legacy/login/ 200",
+        "  POST /legacy/login/ 200",
+        "Form errors:",
+        "  __all__: The login and password do not match.",
+    ]
+    assert lines[6].startswith("Submitted: csrfmiddlewaretoken='********', login='user")
+    assert lines[6].endswith(", password='********'")
+
+
+def test_signup_that_creates_no_user_shows_what_it_submitted(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        signup(
+            plain, url="signup_creates_nobody", username="Same-Pass-9x", password="Same-Pass-9x"
+        )
+
+    lines = str(excinfo.value).splitlines()
+    assert lines[4].startswith("Submitted: csrfmiddlewaretoken='********', username='********'")
+    assert "Same-Pass-9x" not in str(excinfo.value)
+
+
+def test_login_answered_400_is_a_failure(plain, settings):
+    User.objects.create_user("hasnat", password="strongPass123")
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 2
+
+    with pytest.raises(AssertionError) as excinfo:
+        login(plain, "hasnat", "strongPass123")
+
+    assert str(excinfo.value).splitlines()[:4] == [
+        "login() failed: POST /login/ answered 400.",
+        "Requests:",
+        "  GET /login/ 200",
+        "  POST /login/ 400",
+    ]
+
+
+def test_login_on_a_page_without_any_form(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        login(plain, "hasnat", "strongPass123", url="/widgets/crawl/ok/")
+
+    assert str(excinfo.value).splitlines()[0] == (
+        "login() found no form with a password field on GET /widgets/crawl/ok/ "
+        "(forms on the page: none)."
+    )
+
+
+def test_login_names_the_password_field_a_form_with_two_lacks(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        login(plain, "hasnat", "strongPass123", url="signup")
+
+    assert str(excinfo.value) == (
+        "The login form #signup (POST /signup/) has no field 'password'; its fields are: "
+        "csrfmiddlewaretoken, username, password1, password2. Set "
+        "INTEGRATION_KIT['LOGIN_FIELDS'] (or login_fields on the test class) to the form's "
+        "username and password names."
+    )
+
+
+def test_login_masks_a_password_that_is_also_the_username_at_a_second_step(plain):
+    User.objects.create_user("Same-Pass-9x", password="Same-Pass-9x")
+
+    with pytest.raises(AssertionError) as excinfo:
+        login(plain, "Same-Pass-9x", "Same-Pass-9x", url="two_step_password")
+
+    message = str(excinfo.value)
+    assert "Same-Pass-9x" not in message
+    assert message.splitlines()[4] == (
+        "Submitted: csrfmiddlewaretoken='********', username='********', password='********'"
+    )
+
+
+def test_logout_answered_400_is_a_failure(plain, settings):
+    login_as(plain)
+    settings.ALLOWED_HOSTS = ["example.com"]
+
+    with pytest.raises(AssertionError) as excinfo:
+        logout(plain)
+
+    assert str(excinfo.value).splitlines()[:3] == [
+        "logout() failed: POST /logout/ answered 400. Is it the logout view? Set "
+        "INTEGRATION_KIT['LOGOUT_URL'] (or logout_url on the test class).",
+        "Requests:",
+        "  POST /logout/ 400",
+    ]
+
+
+def test_assert_login_required_with_a_status_fails_on_a_public_page(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        assert_login_required(plain, "home", status=403)
+
+    assert str(excinfo.value).splitlines()[0] == (
+        "GET / is not login-protected: it answered 200, expected a redirect to the login page "
+        "/login/ or a 403."
+    )
+
+
+def test_assert_login_required_takes_any_4xx_status(plain):
+    assert_login_required(plain, "dashboard", status=400)
+    assert_login_required(plain, "dashboard", status=499)
+
+    with pytest.raises(ValueError, match=r"a 4xx such as 401 or 403; got 500\.$"):
+        assert_login_required(plain, "dashboard", status=500)
+
+
+def test_assert_login_required_refuses_a_status_that_is_no_int(plain):
+    with pytest.raises(TypeError) as excinfo:
+        assert_login_required(plain, "staff", status=403.0)
+
+    assert str(excinfo.value) == (
+        "assert_login_required() takes status= the int status code a login wall may answer "
+        "instead of redirecting (401 or 403), not float 403.0."
+    )
+
+    with pytest.raises(TypeError, match=r"not bool True\.$"):
+        assert_login_required(plain, "staff", status=True)
+
+
+def test_assert_login_required_refuses_a_method_that_is_no_str(plain):
+    with pytest.raises(TypeError) as excinfo:
+        assert_login_required(plain, "dashboard", method=None)
+
+    assert str(excinfo.value) == (
+        "assert_login_required() takes method= an HTTP method, one of 'get', 'post', 'put', "
+        "'patch', 'delete', 'head', 'options', 'trace'; got None."
+    )
+
+
+def test_assert_login_required_with_post_sends_the_csrf_header(csrf_checked):
+    csrf_checked.get(reverse("login"))
+
+    assert_login_required(csrf_checked, "members", method="post")
+
+
+def test_assert_login_required_reverses_a_url_name_with_arguments(plain):
+    with pytest.raises(AssertionError) as by_args:
+        assert_login_required(plain, "catalog:order", "tea")
+    with pytest.raises(AssertionError) as by_kwargs:
+        assert_login_required(plain, "catalog:order", slug="tea")
+
+    for excinfo in (by_args, by_kwargs):
+        assert str(excinfo.value).splitlines()[0] == (
+            "GET /catalog/tea/order/ is not login-protected: it answered 404, expected a "
+            "redirect to the login page /login/."
+        )
+
+
+def test_assert_login_required_with_a_login_page_on_another_site(plain, settings):
+    settings.LOGIN_URL = "https://accounts.example.com/login/"
+
+    with pytest.raises(AssertionError) as excinfo:
+        assert_login_required(plain, "guarded_without_next")
+
+    assert (
+        str(excinfo.value)
+        .splitlines()[0]
+        .startswith(
+            "GET /guarded/ redirected to /login/, which looks like another login page than "
+            "LOGIN_URL (https://accounts.example.com/login/):"
+        )
+    )
+
+
+class ConfiguredByAttributesTests(IntegrationTestCase):
+    signup_url = "handmade_signup_page"
+    login_url = "legacy_login"
+    login_fields = ("email", "password")
+    logout_url = "contact"
+
+    def test_signup_url_on_the_test_class(self):
+        user = self.signup()
+
+        assert user.email.endswith("@example.com")
+        assert [str(e) for e in self.client.history][0] == "GET /join-by-hand/ 200"
+
+    def test_login_fields_on_the_test_class(self):
+        user = self.make_user()
+
+        with pytest.raises(AssertionError, match=r"^The login form form.login \(POST /legacy/"):
+            self.login(user.username, user.raw_password)
+
+    def test_logout_url_on_the_test_class(self):
+        self.login_as()
+
+        with pytest.raises(AssertionError, match=r"^logout\(\) failed: POST /contact/ answered"):
+            self.logout()
+
+
+class AnotherLoginPageTests(IntegrationTestCase):
+    login_url = "admin:login"
+
+    def test_login_url_on_the_test_class(self):
+        self.assert_login_required("admin:index")
+
+
+def test_assert_login_required_accepts_the_whole_url_as_next_for_a_login_page_on_another_site(
+    plain, settings
+):
+    # Django's redirect_to_login() sends next=http://testserver/dashboard/ when LOGIN_URL is
+    # on another site.
+    settings.LOGIN_URL = "https://accounts.example.com/login/"
+
+    assert plain.get("/dashboard/")["Location"].endswith("?next=http%3A//testserver/dashboard/")
+    assert_login_required(plain, "dashboard")

@@ -13,6 +13,7 @@ from django_integration_kit.forms import (
     choose_button,
     choose_form,
     fill,
+    page_path,
     parse_forms,
     send,
 )
@@ -72,6 +73,18 @@ def test_fill_checks_a_box_with_its_value():
     (form,) = parse_forms(PAGE.replace(" checked>", ">", 1), "/page/")
 
     assert fill(form, {"tags": True})["tags"] == "a"
+
+
+def test_send_posts_to_the_action_and_gets_it_without_its_query():
+    (post,) = parse_forms(PAGE, "/page/")
+    (get,) = parse_forms('<form action="/search/?next=/a/?b=1"><input name="q"></form>', "/")
+
+    request = send(post, {"csrfmiddlewaretoken": "tok", "title": "Hi"})
+    assert (request.method, request.path) == ("post", "/page/next/?a=1")
+    assert request.data == {"csrfmiddlewaretoken": "tok", "title": "Hi"}
+    # A browser replaces the query string of a GET form's action with the form's fields.
+    request = send(get, {"q": "kit"})
+    assert (request.method, request.path, request.data) == ("get", "/search/", {"q": "kit"})
 
 
 def test_submit_form_posts_the_only_fitting_form():
@@ -218,6 +231,31 @@ def failure(client, url, selector=None, **data):
     return str(excinfo.value)
 
 
+def test_fill_types_every_value_after_a_button_or_a_ticked_box():
+    (form,) = parse_forms(PAGE, "/page/")
+
+    assert fill(form, {"go": True, "title": "New"}) == fill(form, {"title": "New", "go": True})
+    assert fill(form, {"go": True, "title": "New"})["title"] == "New"
+    assert fill(form, {"tags": True, "body": "Text"})["body"] == "Text"
+
+
+def test_false_or_none_leaves_a_choice_unchosen():
+    (form,) = parse_forms(PAGE, "/page/")
+    (choices,) = parse_forms(CHOICES)
+
+    assert "tags" not in fill(form, {"tags": False})
+    assert "size" not in fill(choices, {"size": None})  # no radio of the group is checked
+
+
+def test_plain_fields_take_true_as_on_and_files_as_they_are():
+    (form,) = parse_forms(PAGE, "/page/")
+    upload = SimpleUploadedFile("notes.txt", b"notes")
+
+    # What a browser sends for a box without a value; the test client uploads what it can read.
+    assert fill(form, {"title": True})["title"] == "on"
+    assert fill(form, {"body": upload})["body"] is upload
+
+
 # Submit buttons
 
 
@@ -278,6 +316,13 @@ def test_a_disabled_button_cannot_be_clicked():
     assert failure(Client(), "/widgets/buttons/", button="Delete") == message
 
 
+def test_a_disabled_button_named_by_its_value_cannot_be_clicked():
+    assert failure(Client(), "/widgets/buttons/", delete="1") == (
+        "Submit button 'Delete' (delete=1, disabled) of form #post is disabled, so a browser "
+        "cannot click it; enable it in the page or choose another button."
+    )
+
+
 def test_button_that_matches_several_buttons_fails():
     assert failure(Client(), "/widgets/buttons/", button="action") == (
         "button='action' matches 2 submit buttons of form #post: 'Save' (action=save), "
@@ -335,6 +380,27 @@ def test_button_picks_the_form_that_has_it():
     assert response.wsgi_request.POST["action"] == "email"
     user.refresh_from_db()
     assert user.email == "new@example.com"
+
+
+def test_button_in_no_form_lists_a_form_without_buttons_as_none():
+    assert failure(Client(), "/widgets/upload/", button="Nope") == (
+        "No form on GET /widgets/upload/ has a submit button 'Nope'; the forms' buttons are: "
+        "#upload: 'Upload' (no name); #plain: (none)."
+    )
+
+
+def test_button_in_no_form_lists_all_buttons_of_a_form():
+    client = Client()
+    client.force_login(User.objects.create_superuser("boss", "boss@example.com", "pw"))
+    group = ContentType.objects.get(app_label="auth", model="group")
+    url = f"/widgets/admin/contenttypes/contenttype/{group.pk}/change/"
+
+    assert failure(client, url, button="Nope") == (
+        f"No form on GET {url} has a submit button 'Nope'; the forms' buttons are: "
+        "#logout-form: 'Log out' (no name); #contenttype_form: 'Save' (_save=Save), "
+        "'Save and add another' (_addanother=Save and add another), "
+        "'Save and continue editing' (_continue=Save and continue editing)."
+    )
 
 
 def test_button_in_no_form_lists_each_forms_buttons():
@@ -487,6 +553,68 @@ def test_select_values_follow_html():
     assert form.options["a"] == ["", "b"]
 
 
+def test_an_unoffered_option_lists_values_and_the_texts_that_differ():
+    (form,) = parse_forms(
+        '<form><select name="pick"><option>plain</option><option value="v"></option>'
+        '<option value="b">Blue</option></select><select name="empty"></select></form>'
+    )
+
+    with pytest.raises(AssertionError) as excinfo:
+        fill(form, {"pick": "green"})
+    assert str(excinfo.value) == (
+        "Field 'pick' of the form has no option 'green'; pass the value or text of one of its "
+        "options: 'plain', 'v', 'b' (Blue)."
+    )
+    with pytest.raises(AssertionError) as excinfo:
+        fill(form, {"empty": "x"})
+    assert str(excinfo.value) == (
+        "Field 'empty' of the form has no option 'x'; pass the value or text of one of its "
+        "options: (none)."
+    )
+
+
+def test_a_disabled_checkbox_carried_by_a_hidden_input_cannot_be_ticked():
+    # A disabled box is never sent, so pages send its value in a hidden input of the same name.
+    (form,) = parse_forms(
+        '<form><input type="checkbox" name="terms" value="yes" checked disabled>'
+        '<input type="hidden" name="terms" value="yes"></form>'
+    )
+
+    assert fill(form, {}) == {"terms": "yes"}
+    with pytest.raises(AssertionError) as excinfo:
+        fill(form, {"terms": "yes"})
+    assert str(excinfo.value) == (
+        "Option 'yes' of field 'terms' in the form is disabled, so a browser cannot choose it; "
+        "choose another option or enable it in the page."
+    )
+    with pytest.raises(AssertionError) as excinfo:
+        fill(form, {"terms": True})
+    assert str(excinfo.value) == (
+        "Field 'terms' of the form has no option True; pass the value or text of one of its "
+        "options: (none)."
+    )
+
+
+def test_true_for_a_box_whose_only_value_is_disabled_names_that_option():
+    (form,) = parse_forms(
+        '<form><input type="checkbox" name="agree" value="True" disabled>'
+        '<input type="hidden" name="agree" value="True"></form>'
+    )
+
+    with pytest.raises(AssertionError) as excinfo:
+        fill(form, {"agree": True})
+    assert str(excinfo.value) == (
+        "Option 'True' of field 'agree' in the form is disabled, so a browser cannot choose it; "
+        "choose another option or enable it in the page."
+    )
+
+
+def test_page_path_is_the_path_and_query_the_response_answered():
+    response = Client().get("/contact/?topic=sales")
+
+    assert page_path(response) == "/contact/?topic=sales"
+
+
 # Disabled and readonly controls
 
 
@@ -562,6 +690,43 @@ def test_a_selector_matching_an_outside_control_picks_its_form():
     page = client.get("/widgets/outside/")
 
     assert sent(submit_form(client, page, "[name=after]"))["after"] == ["2"]
+
+
+def test_a_selector_picks_the_form_its_match_belongs_to():
+    client = Client()
+    page = client.get("/widgets/outside/")
+
+    # Inside #order, but form="other" hands it to #other.
+    assert "elsewhere" in sent(submit_form(client, page, "[name=elsewhere]"))
+    assert sent(submit_form(client, page, "[name=item]"))["item"] == ["tea"]
+    assert sent(submit_form(client, page, "body > form:first-of-type"))["item"] == ["tea"]
+    books = client.get("/widgets/books/")
+    # A control deep inside a form's rows.
+    response = submit_form(client, books, "[name=form-1-title]", **{"form-1-title": "Odes II"})
+    assert response.json()["books"][1] == {"title": "Odes II", "genre": "poetry"}
+    with pytest.raises(AssertionError) as excinfo:
+        submit_form(client, page, "[name=orphan]")
+    assert str(excinfo.value) == (
+        "No form matches selector '[name=orphan]' on GET /widgets/outside/; its forms are: "
+        "#order (POST /widgets/echo/), #other (POST /widgets/echo/)."
+    )
+
+
+def test_a_selector_matching_several_forms_fails_listing_them():
+    client = Client()
+
+    assert failure(client, "/contact/", "form") == (
+        "Selector 'form' matches 2 forms on GET /contact/: form.search (GET /search/), "
+        "#contact (POST /contact/); make it name one."
+    )
+    assert failure(client, "/widgets/outside/", "[form]") == (
+        "Selector '[form]' matches 2 forms on GET /widgets/outside/: #order (POST /widgets/echo/), "
+        "#other (POST /widgets/echo/); make it name one."
+    )
+    assert failure(client, "/widgets/outside/", "body") == (
+        "Selector 'body' matches 2 forms on GET /widgets/outside/: #order (POST /widgets/echo/), "
+        "#other (POST /widgets/echo/); make it name one."
+    )
 
 
 # Files
@@ -704,6 +869,92 @@ def test_admin_inline_rows_are_added_like_add_another():
     )
 
 
+def test_add_formset_rows_copies_only_the_empty_forms_defaults():
+    page = Client().get("/widgets/books/")
+    (form,) = parse_forms(
+        '<form><input type="hidden" name="x-TOTAL_FORMS" value="0">'
+        '<select name="x-__prefix__-tags" multiple><option selected>a</option>'
+        "<option selected>b</option><option>c</option></select></form>"
+    )
+
+    # Row 0 of a formset without an empty form is a book of its own, not defaults to copy.
+    assert add_formset_rows(page, "form", {"title": "Poems"}) == {
+        "form-TOTAL_FORMS": "3",
+        "form-2-title": "Poems",
+    }
+    assert add_formset_rows(form, "x", {}) == {"x-TOTAL_FORMS": "1", "x-0-tags": ["a", "b"]}
+
+
+def test_add_formset_rows_picks_the_form_by_selector():
+    client = Client()
+    books, contact = client.get("/widgets/books/"), client.get("/contact/")
+
+    assert add_formset_rows(books, "form", {"title": "Poems"}, selector="form[method=post]") == {
+        "form-TOTAL_FORMS": "3",
+        "form-2-title": "Poems",
+    }
+    with pytest.raises(AssertionError) as excinfo:
+        add_formset_rows(books, "form", selector="#nope")
+    assert str(excinfo.value) == (
+        "No form matches selector '#nope' on GET /widgets/books/; its forms are: "
+        "#books (POST /widgets/books/)."
+    )
+    with pytest.raises(AssertionError) as excinfo:
+        add_formset_rows(contact, "form", selector="#contact")
+    assert str(excinfo.value) == (
+        "Formset 'form' in form #contact shows no row to copy (no form-0-... or "
+        "form-__prefix__-... fields); render formset.empty_form in the page."
+    )
+
+
+def test_add_formset_rows_on_a_page_without_formsets_fails():
+    with pytest.raises(AssertionError) as excinfo:
+        add_formset_rows(Client().get("/contact/"), "form")
+
+    assert str(excinfo.value) == (
+        "No form on GET /contact/ has a formset with prefix 'form' (a field 'form-TOTAL_FORMS'); "
+        "the page's formset prefixes are: (none)."
+    )
+
+
+def test_total_forms_counts_the_rows_a_browser_sends():
+    def formset(total):
+        (form,) = parse_forms(
+            f'<form><input type="hidden" name="x-TOTAL_FORMS" {total}>'
+            '<input name="x-__prefix__-n"></form>'
+        )
+        return form
+
+    # A disabled TOTAL_FORMS is never sent, so the formset has no rows yet.
+    assert add_formset_rows(formset('value="3" disabled'), "x", {"n": "1"}) == {
+        "x-TOTAL_FORMS": "1",
+        "x-0-n": "1",
+    }
+    with pytest.raises(AssertionError) as excinfo:
+        add_formset_rows(formset('value="two"'), "x", {"n": "1"})
+    assert (
+        str(excinfo.value) == "Field 'x-TOTAL_FORMS' of the form is 'two', not a number of rows."
+    )
+
+
+def test_a_field_in_no_form_is_named_beside_new_formset_rows():
+    client = Client()
+    client.force_login(User.objects.create_superuser("boss", "boss@example.com", "pw"))
+    group = ContentType.objects.get(app_label="auth", model="group")
+    url = f"/widgets/admin/contenttypes/contenttype/{group.pk}/change/"
+    page = client.get(url)
+
+    rows = add_formset_rows(page, "permission_set", {"name": "Can file", "codename": "file"})
+
+    with pytest.raises(AssertionError) as excinfo:
+        submit_form(client, page, **rows, nme="x")
+
+    assert str(excinfo.value).startswith(
+        f"Field 'nme' is not in any form on GET {url}; the forms' fields are: "
+        "#logout-form: csrfmiddlewaretoken; #contenttype_form: csrfmiddlewaretoken, app_label, "
+    )
+
+
 # Labels
 
 
@@ -734,6 +985,21 @@ def test_labels_are_unique_selectors_of_their_form():
         (match,) = tree.css(form.label)
         assert match.mem_id == nodes[form.index].mem_id
         assert choose_form(forms, "GET /", form.label, LABELS) is form
+
+
+def test_choose_form_matches_css_in_the_html_it_is_given():
+    forms = parse_forms(LABELS)
+
+    assert choose_form(forms, "GET /", "section > form:first-child", LABELS) is forms[3]
+    with pytest.raises(AssertionError) as excinfo:
+        choose_form(forms, "GET /", "form.narrow", LABELS)
+    assert str(excinfo.value).startswith(
+        "No form matches selector 'form.narrow' on GET /; its forms are: "
+        'form[action="/a/"] (GET /a/), '
+    )
+    with pytest.raises(AssertionError) as excinfo:
+        choose_form([], "GET /empty/")
+    assert str(excinfo.value) == "No <form> on GET /empty/."
 
 
 def test_a_lone_form_is_labelled_form():
@@ -796,6 +1062,46 @@ def test_submit_form_refuses_a_str_as_the_response():
     )
 
 
+def test_submit_form_refuses_what_is_not_a_response_shortening_it():
+    html = "<html><body>" + "<p>text</p>" * 10 + "</body></html>"
+
+    with pytest.raises(TypeError) as excinfo:
+        submit_form(Client(), html.encode())
+    assert str(excinfo.value).startswith(
+        "submit_form() takes as response= (its second argument) a response from a test client, "
+        "not bytes b'<html><body><p>text</p><p>text</p><p>text</p><p>text</p><p…; pass the "
+        "response of the page with the form"
+    )
+    with pytest.raises(TypeError) as excinfo:
+        submit_form(Client(), {"content": html})
+    assert "a response from a test client, not dict {'content': '<html>" in str(excinfo.value)
+
+
+def test_submit_form_shows_at_most_60_characters_of_what_it_refuses():
+    def shown(response):
+        with pytest.raises(TypeError) as excinfo:
+            submit_form(Client(), response)
+        return str(excinfo.value).split(", not str ")[1].split("; pass the response")[0]
+
+    assert shown("x" * 58) == repr("x" * 58)
+    assert shown("x" * 59) == repr("x" * 59)[:60] + "…"
+
+
+def test_submit_form_masks_a_password_typed_in_when_refusing_the_response():
+    with pytest.raises(TypeError) as excinfo:
+        submit_form(Client(), "<p>Kit-pass-1</p>", password="Kit-pass-1")
+
+    assert "not str '<p>********</p>'" in str(excinfo.value)
+    assert "Kit-pass-1" not in str(excinfo.value)
+
+
+def test_submit_form_uses_the_kit_clients_last_response():
+    client = KitClient()
+    client.get("/widgets/locked/")
+
+    assert sent(submit_form(client, size="m"))["size"] == ["m"]
+
+
 def test_a_page_read_again_gets_its_own_csrf_token_and_its_own_copy():
     from django_integration_kit._form_html import page_forms
 
@@ -810,3 +1116,93 @@ def test_a_page_read_again_gets_its_own_csrf_token_and_its_own_copy():
     assert forms[1].values["csrfmiddlewaretoken"] == [str(first.context["csrf_token"])]
     assert again[1].values["name"] == [""]
     assert submit_form(client, first, "#contact", name="Bob").status_code == 302
+
+
+def test_a_form_mutated_in_place_leaves_the_page_read_for_the_next_test_intact():
+    from django_integration_kit._form_html import page_forms
+
+    first, second = KitClient().get("/contact/"), KitClient().get("/contact/")
+    (_, form) = page_forms(first.content, "/contact/")
+    form.values["name"].append("appended by a test")
+    form.values["topic"].clear()
+    form.names.append("extra")
+    form.types["name"] = "hidden"
+    form.options["topic"].append("spam")
+    form.required.clear()
+    form.locked.clear()
+    form.buttons.clear()
+    form.multiple.add("topic")
+
+    (_, again) = page_forms(second.content, "/contact/")
+
+    assert again.values["name"] == [""]
+    assert again.values["topic"] == ["help"]
+    assert again.names == [
+        "csrfmiddlewaretoken", "source", "name", "topic", "subscribe", "body", "disabled_field",
+        "send",
+    ]  # fmt: skip
+    assert (again.types["name"], again.options["topic"]) == ("text", ["help", "sales"])
+    assert (again.required, again.locked) == (["name"], {"disabled_field": "disabled"})
+    assert [button.value for button in again.buttons] == ["1"]
+    assert again.multiple == set()
+    assert submit_form(KitClient(), second, "#contact", name="Bob").status_code == 302
+
+
+def test_a_page_is_parsed_once_for_its_forms_and_its_errors(monkeypatch):
+    from collections import OrderedDict
+
+    from django_integration_kit import _form_html
+
+    parsed = []
+    parser = _form_html.LexborHTMLParser
+    monkeypatch.setattr(_form_html, "_READ_PAGES", OrderedDict())
+    monkeypatch.setattr(
+        _form_html, "LexborHTMLParser", lambda content: parsed.append(content) or parser(content)
+    )
+    data = {"username": "", "password1": "Kit-pass-1", "password2": "Kit-pass-2"}
+    # Each client gets its own CSRF token, so the two pages differ in that alone.
+    first, second = KitClient().post("/signup/", data), KitClient().post("/signup/", data)
+
+    errors = _form_html.page_errors(first.content)
+    errors.clear()
+    forms = _form_html.page_forms(second.content, "/signup/")
+
+    assert _form_html.page_errors(second.content) == [
+        ("username", "This field is required."),
+        ("password2", "The two password fields didn’t match."),
+    ]
+    assert forms[-1].values["csrfmiddlewaretoken"] == [str(second.context["csrf_token"])]
+    assert len(parsed) == 1
+
+
+def test_a_page_showing_its_csrf_token_outside_the_token_input_is_read_on_its_own():
+    from django_integration_kit._form_html import page_forms
+
+    def page(token):
+        return (
+            f'<script>const token = "{token}";</script><form method="post">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+            f'<input name="echo" value="{token}"></form>'
+        ).encode()
+
+    page_forms(page("first-token-value"), "/")
+    (form,) = page_forms(page("second-token-value"), "/")
+
+    assert form.values == {
+        "csrfmiddlewaretoken": ["second-token-value"],
+        "echo": ["second-token-value"],
+    }
+
+
+def test_submitting_and_the_flows_leave_the_page_read_as_it_was_parsed():
+    from django_integration_kit import login, signup
+    from django_integration_kit._form_html import page_forms
+
+    client = KitClient()
+    page = client.get("/contact/")
+    submit_form(client, page, "#contact", name="Bob", topic="Sales", subscribe=True)
+    user = signup(client)
+    login(client, user.username, user.raw_password)
+
+    for response, path in ((page, "/contact/"), (client.get("/login/"), "/login/")):
+        assert page_forms(response.content, path) == parse_forms(response.content, path)

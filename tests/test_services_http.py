@@ -1,5 +1,8 @@
 import asyncio
+import contextlib
+import fnmatch
 import re
+import unittest
 from unittest import mock
 
 import pytest
@@ -48,6 +51,15 @@ def test_json_routes_answer_with_a_json_content_type():
         assert "Content-Type" not in requests.get(f"{API}/text").headers
 
 
+def test_a_json_route_without_headers_answers_exactly_one_json_content_type_header():
+    with mock_http() as http:
+        http.get(f"{API}/current", json={"ok": True})
+
+        response = requests.get(f"{API}/current")
+
+    assert dict(response.headers) == {"Content-Type": "application/json"}
+
+
 def test_a_list_of_responses_answers_calls_in_turn_with_json_content_types():
     with mock_http() as http:
         http.get(f"{API}/current", [{"json": {"n": 1}}, {"status_code": 503}])
@@ -86,6 +98,17 @@ def test_works_while_the_network_is_blocked():
 
 
 # Unmatched requests
+
+
+def test_an_unmatched_request_with_another_method_suggests_register_uri():
+    with pytest.raises(UnmatchedRequestError) as excinfo, mock_http():
+        requests.request("PURGE", f"{API}/cache/current")
+
+    assert str(excinfo.value).splitlines()[0] == (
+        "PURGE https://api.weather.example/v1/cache/current matches no route mocked by "
+        "mock_http(). Register it in the block, e.g. "
+        "http.register_uri('PURGE', 'https://api.weather.example/v1/cache/current', json=...)."
+    )
 
 
 def test_matching_is_case_sensitive():
@@ -190,6 +213,36 @@ def test_harmless_query_values_stay_readable():
     )
 
 
+def test_a_route_with_a_bool_or_float_status_code_is_an_error_without_a_hint():
+    with mock_http() as http:
+        with pytest.raises(TypeError) as a_bool:
+            http.get(f"{API}/current", status_code=True)
+        with pytest.raises(TypeError) as a_float:
+            http.get(f"{API}/current", status_code=200.0)
+        with pytest.raises(TypeError) as none:
+            http.get(f"{API}/current", status_code=None)
+
+    assert str(a_bool.value) == (
+        f"The route GET {API}/current takes status_code= an int HTTP status such as 200 or 404, "
+        "not bool True."
+    )
+    assert str(a_float.value).endswith(" not float 200.0.")
+    assert str(none.value).endswith(" not NoneType None.")
+
+
+def test_status_codes_from_100_to_599_are_accepted():
+    with mock_http() as http:
+        http.get(f"{API}/continue", status_code=100)
+        http.get(f"{API}/edge", status_code=599)
+        with pytest.raises(ValueError, match="from 100 to 599, not 99.$"):
+            http.get(f"{API}/below", status_code=99)
+        with pytest.raises(ValueError, match="from 100 to 599, not 600.$"):
+            http.get(f"{API}/above", [{"json": {}}, {"status_code": 600}])
+
+        assert requests.get(f"{API}/continue").status_code == 100
+        assert requests.get(f"{API}/edge").status_code == 599
+
+
 def test_a_route_with_a_str_status_code_is_an_error():
     with mock_http() as http:
         with pytest.raises(TypeError) as excinfo:
@@ -231,6 +284,42 @@ def test_a_route_never_called_fails_at_exit_naming_it():
     assert_requests_restored()
 
 
+def test_a_route_never_called_is_named_with_what_else_it_matches_on():
+    with pytest.raises(AssertionError) as excinfo, mock_http() as http:
+        http.get(
+            f"{API}/alerts",
+            request_headers={"Accept": "application/json", "Accept-Language": "nb"},
+            complete_qs=True,
+            additional_matcher=lambda request: True,
+            json=[],
+        )
+        http.get(f"{API}/forecast", complete_qs=True, json=[])
+        http.register_uri(requests_mock.ANY, requests_mock.ANY, status_code=204)
+
+    assert str(excinfo.value).splitlines()[1:-1] == [
+        f"  GET {API}/alerts (headers Accept, Accept-Language; complete query; "
+        "additional matcher)",
+        f"  GET {API}/forecast (complete query)",
+        "  ANY any URL",
+    ]
+
+
+def test_an_unmatched_request_caught_and_a_route_never_called_are_both_reported():
+    with pytest.raises(AssertionError) as excinfo, mock_http() as http:
+        http.get(f"{API}/alerts", json=[])
+        with contextlib.suppress(Exception):
+            requests.get(f"{API}/forecast")
+
+    assert str(excinfo.value).splitlines() == [
+        f"GET {API}/forecast matched no mocked route, and its UnmatchedRequestError was caught "
+        "inside the block. Register the route in the mock_http() block.",
+        "1 mocked route was never called:",
+        f"  GET {API}/alerts",
+        "Remove what the code does not call, or use mock_http(strict=False) where a call is "
+        "optional.",
+    ]
+
+
 def test_strict_false_allows_routes_never_called():
     with mock_http(strict=False) as http:
         http.get(f"{API}/current", json={})
@@ -262,6 +351,76 @@ def test_the_same_route_registered_twice_is_an_error():
     )
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"url": f"{API}/current"}, {"url": "HTTPS://API.Weather.Example/v1/current"}),
+        ({"url": "https://api.weather.example"}, {"url": "https://api.weather.example/"}),
+        ({"url": f"{API}/current"}, {"url": f"{API}/current", "method": "get"}),
+        (
+            {"url": f"{API}/current", "request_headers": {"Accept-Language": "nb"}},
+            {"url": f"{API}/current", "request_headers": {"accept-language": "nb"}},
+        ),
+        ({"url": re.compile(r"/cache/")}, {"url": re.compile(r"/cache/")}),
+        ({"url": requests_mock.ANY}, {"url": requests_mock.ANY}),
+        (
+            {"url": f"{API}/current", "method": requests_mock.ANY},
+            {"url": f"{API}/current", "method": requests_mock.ANY},
+        ),
+    ],
+)
+def test_routes_that_match_the_same_requests_are_duplicates(first, second):
+    with mock_http(strict=False) as http:
+        http.register_uri(first.pop("method", "GET"), first.pop("url"), json={}, **first)
+
+        with pytest.raises(ValueError, match="is already mocked in this mock_http\\(\\) block"):
+            http.register_uri(second.pop("method", "GET"), second.pop("url"), json={}, **second)
+
+
+def test_a_regex_compiled_again_is_the_same_route():
+    pattern = re.compile(r"/forecast/")
+    re.purge()
+    again = re.compile(r"/forecast/")
+    assert again is not pattern
+
+    with mock_http(strict=False) as http:
+        http.get(pattern, json={})
+
+        with pytest.raises(ValueError, match="^GET regex '/forecast/' is already mocked "):
+            http.get(again, json={})
+
+
+class Host:
+    """A URL matcher of one's own: requests-mock asks its search() about each URL."""
+
+    def __init__(self, host):
+        self.host = host
+
+    def search(self, url):
+        return self.host in url or None
+
+
+class Glob(Host):
+    """One that keeps its pattern in .pattern, as a compiled regex does, but has no flags."""
+
+    def __init__(self, pattern):
+        self.pattern = pattern
+
+    def search(self, url):
+        return fnmatch.fnmatch(url, self.pattern) or None
+
+
+def test_url_matchers_of_ones_own_answer_and_are_told_apart():
+    with mock_http() as http:
+        http.get(Host("api.weather.example"), json={"from": "weather"})
+        http.get(Host("api.maps.example"), json={"from": "maps"})
+        http.get(Glob("https://cdn.example/*.png"), status_code=204)
+
+        assert requests.get(f"{API}/current").json() == {"from": "weather"}
+        assert requests.get("https://api.maps.example/v2/tiles").json() == {"from": "maps"}
+        assert requests.get("https://cdn.example/logo.png").status_code == 204
+
+
 def test_routes_that_differ_in_method_query_or_matchers_are_not_duplicates():
     with mock_http(strict=False) as http:
         http.get(f"{API}/current", json={})
@@ -269,6 +428,14 @@ def test_routes_that_differ_in_method_query_or_matchers_are_not_duplicates():
         http.get(f"{API}/current?city=Oslo", json={})
         http.get(f"{API}/Current", json={})
         http.get(f"{API}/current", request_headers={"Accept-Language": "nb"}, json={})
+        http.get(f"{API}/current", request_headers={"Accept-Language": "en"}, json={})
+        http.get(f"{API}/current", request_headers={"Accept": "nb"}, json={})
+        http.get(f"{API}/current", complete_qs=True, json={})
+        http.get(f"{API}/current", additional_matcher=lambda request: True, json={})
+        http.get(f"{API}/current?city=", json={})
+        http.get(re.compile(r"/cache/"), json={})
+        http.get(re.compile(r"/alerts/"), json={})
+        http.get(re.compile(r"/alerts/", re.IGNORECASE), json={})
 
 
 # Nesting, decorators, test cases
@@ -363,6 +530,31 @@ class MockedClassTests(IntegrationTestCase):
 
 
 def test_the_class_decorator_restored_requests():
+    assert_requests_restored()
+
+
+def test_a_decorated_test_case_fails_a_test_that_leaves_a_route_uncalled():
+    @mock_http(attr_name="http")
+    class WeatherTests(unittest.TestCase):
+        def test_calls_its_route(self):
+            self.http.get(f"{API}/current", json={})
+            requests.get(f"{API}/current")
+
+        def test_forgets_its_route(self):
+            self.http.get(f"{API}/alerts", json=[])
+
+    passed, failed = unittest.TestResult(), unittest.TestResult()
+    WeatherTests("test_calls_its_route").run(passed)
+    WeatherTests("test_forgets_its_route").run(failed)
+
+    assert passed.wasSuccessful()
+    [(_, traceback)] = failed.failures
+    assert traceback.endswith(
+        "AssertionError: 1 mocked route was never called:\n"
+        "  GET https://api.weather.example/v1/alerts\n"
+        "Remove what the code does not call, or use mock_http(strict=False) where a call is "
+        "optional.\n"
+    )
     assert_requests_restored()
 
 

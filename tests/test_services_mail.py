@@ -71,6 +71,12 @@ def test_last_fails_when_nothing_was_sent():
     assert str(excinfo.value) == "No email was sent inside capture_emails()."
 
 
+def test_an_outbox_made_outside_the_test_runner_is_empty(monkeypatch):
+    monkeypatch.delattr(mail, "outbox")
+
+    assert Outbox().messages == []
+
+
 def test_repr_counts_the_emails():
     with capture_emails() as outbox:
         send()
@@ -131,6 +137,25 @@ def test_links_reads_an_html_main_body():
     assert outbox.links() == ["https://shop.example/?a=1&b=2"]
 
 
+def test_links_reads_an_html_alternative_given_as_bytes():
+    message = EmailMultiAlternatives("Menu", "See the HTML part.", None, ["ann@example.com"])
+    message.attach_alternative("<p>Café: https://shop.example/menu</p>".encode(), "text/html")
+    with capture_emails() as outbox:
+        message.send()
+
+    assert outbox.links() == ["https://shop.example/menu"]
+    outbox.assert_sent(contains="Café")
+
+
+def test_links_of_a_message_made_by_hand_reads_bytes_that_are_not_utf_8():
+    message = EmailMultiAlternatives("Menu", "See the HTML part.", None, ["ann@example.com"])
+    message.attach_alternative(
+        "<p>Café: https://shop.example/menu</p>".encode("latin-1"), "text/html"
+    )
+
+    assert Outbox().links(message) == ["https://shop.example/menu"]
+
+
 def test_links_of_one_message_or_of_all():
     with capture_emails() as outbox:
         send(body="https://one.example/")
@@ -170,6 +195,17 @@ def test_assert_sent_contains_reads_html_alternatives_decoded():
     outbox.assert_sent(contains="Tom &amp; Jerry")
 
 
+def test_assert_sent_contains_reads_a_plain_text_body_as_it_is():
+    with capture_emails() as outbox:
+        send(body="Tom &amp; Jerry")
+        send(subject="Empty", body="")
+
+    outbox.assert_sent(contains="Tom &amp; Jerry", count=1)
+    outbox.assert_sent(contains="Tom & Jerry", count=0)
+    # An email without a body contains no text at all.
+    outbox.assert_sent(subject="Empty", contains="X", count=0)
+
+
 def test_assert_sent_fails_listing_what_was_sent():
     with capture_emails() as outbox:
         send(subject="Welcome", to=["bob@example.com"])
@@ -188,6 +224,28 @@ def test_assert_sent_fails_listing_what_was_sent():
         "but none matched; 2 emails were sent:",
         "  1. to bob@example.com; subject 'Welcome'",
         "  2. to ann@example.com; cc boss@example.com; bcc log@x.example; subject 'Receipt'",
+    ]
+
+
+def test_assert_sent_fails_listing_every_recipient():
+    with capture_emails() as outbox:
+        send(
+            subject="Team",
+            to=["ann@example.com", "bob@example.com"],
+            cc=["cy@example.com", "di@example.com"],
+            bcc=["log@x.example", "audit@x.example"],
+        )
+        send(subject="Quiet", to=[], bcc=["log@x.example"])
+
+    with pytest.raises(AssertionError) as excinfo:
+        outbox.assert_sent(to=["ann@example.com", "eve@example.com"])
+
+    assert str(excinfo.value).splitlines() == [
+        "Expected an email to ann@example.com, eve@example.com, but none matched; 2 emails were "
+        "sent:",
+        "  1. to ann@example.com, bob@example.com; cc cy@example.com, di@example.com; "
+        "bcc log@x.example, audit@x.example; subject 'Team'",
+        "  2. to (nobody); bcc log@x.example; subject 'Quiet'",
     ]
 
 
@@ -276,11 +334,12 @@ def test_mailers_that_are_not_locmem_are_switched_and_restored(settings, no_test
 
 @needs_mailers
 def test_locmem_mailers_are_left_as_they_are(settings):
-    settings.MAILERS = {"default": {"BACKEND": LOCMEM_BACKEND}}
+    configured = {"default": {"BACKEND": LOCMEM_BACKEND}, "bulk": {"BACKEND": LOCMEM_BACKEND}}
+    settings.MAILERS = configured
     outbox_list = mail.outbox
 
     with capture_emails():
-        assert django_settings.MAILERS == {"default": {"BACKEND": LOCMEM_BACKEND}}
+        assert django_settings.MAILERS is configured
 
     assert mail.outbox is outbox_list
 
@@ -424,6 +483,17 @@ class KitMethodTests(IntegrationTestCase):
             "to='ann@example.com' or to=['ann@example.com', ...].",
         ),
         ({"subject": 5}, TypeError, "assert_sent() takes subject= a str, not int 5."),
+        ({"contains": 5}, TypeError, "assert_sent() takes contains= a str, not int 5."),
+        (
+            {"count": "one"},
+            TypeError,
+            "assert_sent() takes count= a whole number of emails (an int), not str 'one'.",
+        ),
+        (
+            {"count": 1.0},
+            TypeError,
+            "assert_sent() takes count= a whole number of emails (an int), not float 1.0.",
+        ),
     ],
 )
 def test_assert_sent_refuses_bad_arguments_naming_them(kwargs, error, message):

@@ -9,6 +9,7 @@ remote name to resolve, spies put in place before the guard answer with made-up 
 
 import _socket
 import asyncio
+import errno
 import http.server
 import ipaddress
 import smtplib
@@ -22,10 +23,10 @@ import warnings
 import pytest
 import requests
 import requests_mock
+import urllib3
 from django.core import mail
-from django.core.signals import got_request_exception
 from django.db import connections
-from django.test import SimpleTestCase
+from django.test import Client, SimpleTestCase
 
 from django_integration_kit import (
     IntegrationTestCase,
@@ -352,6 +353,12 @@ BLOCKED = [
         blocked("Reverse lookup of 192.0.2.1", other_advice("192.0.2.1")),
     ),
     (
+        "socket.getnameinfo",
+        "api.example:443 (a name: the C code resolves it)",
+        lambda: socket.getnameinfo(("api.example", 443), 0),
+        blocked("Reverse lookup of api.example", other_advice("api.example")),
+    ),
+    (
         "_socket.getnameinfo",
         "192.0.2.1:443",
         lambda: _socket.getnameinfo(("192.0.2.1", 443), socket.NI_NAMEREQD),
@@ -638,6 +645,19 @@ def guard_table(port):
     return rows
 
 
+def test_a_host_given_as_bytes_is_read_as_ascii():
+    with block_network():
+        with pytest.raises(NetworkBlockedError) as name:
+            socket.getaddrinfo(b"API.example", 443)
+        with pytest.raises(NetworkBlockedError) as not_ascii:
+            socket.getaddrinfo("café.example".encode(), 443)
+
+    assert str(name.value) == blocked(
+        "Name lookup of api.example:443", mock_advice("api.example:443")
+    )
+    assert not_ascii.value.host == "caf\ufffd\ufffd.example"
+
+
 def test_the_error_names_the_call_host_and_port():
     with block_network(), pytest.raises(NetworkBlockedError) as excinfo:
         socket.getaddrinfo("api.example", 443)
@@ -663,6 +683,97 @@ def test_the_advice_fits_the_protocol():
             with pytest.raises(NetworkBlockedError) as excinfo:
                 socket.create_connection((host, port))
             assert excinfo.value.advice == advice
+
+
+# (run, the NetworkBlockedError's call): what each guard names as the blocked function.
+CALLS = [
+    (lambda: socket.getaddrinfo("api.example", 443), "socket.getaddrinfo"),
+    (lambda: socket.getaddrinfo("192.0.2.1", 5432), "socket.getaddrinfo"),
+    (lambda: _socket.getaddrinfo("api.example", 443), "socket.getaddrinfo"),
+    (lambda: socket.gethostbyname("api.example"), "socket.gethostbyname"),
+    (lambda: _socket.gethostbyname_ex("api.example"), "socket.gethostbyname_ex"),
+    (lambda: socket.gethostbyaddr("192.0.2.1"), "socket.gethostbyaddr"),
+    (lambda: _socket.gethostbyaddr("api.example"), "socket.gethostbyaddr"),
+    (lambda: socket.getnameinfo(("192.0.2.1", 443), 0), "socket.getnameinfo"),
+    (lambda: _socket.getnameinfo(("192.0.2.1", 443), 0), "socket.getnameinfo"),
+    (lambda: socket.create_connection(("api.example", 443)), "socket.create_connection"),
+    (_tcp(("192.0.2.1", 80)), "socket.socket.connect"),
+    (_tcp(("api.example", 443)), "socket.socket.connect"),
+    (_tcp(("192.0.2.1", 80), method="connect_ex"), "socket.socket.connect_ex"),
+    (_udp(lambda sock: sock.sendto(b"x", ("192.0.2.1", 8125))), "socket.socket.sendto"),
+    (_udp(lambda sock: sock.sendmsg([b"x"], [], 0, ("192.0.2.1", 53))), "socket.socket.sendmsg"),
+    (_raw(lambda sock: sock.connect(("192.0.2.1", 80))), "_socket.socket.connect"),
+    (_raw(lambda sock: sock.connect_ex(("192.0.2.1", 80))), "_socket.socket.connect_ex"),
+    (
+        _raw(lambda sock: sock.sendto(b"x", ("192.0.2.1", 8125)), socket.SOCK_DGRAM),
+        "_socket.socket.sendto",
+    ),
+    (
+        _raw(lambda sock: sock.sendmsg([b"x"], [], 0, ("192.0.2.1", 53)), socket.SOCK_DGRAM),
+        "_socket.socket.sendmsg",
+    ),
+]
+
+
+@pytest.mark.parametrize(("run", "call"), CALLS, ids=[call for _, call in CALLS])
+def test_the_error_names_the_function_that_was_called(run, call):
+    result, error = outcome(run)
+
+    assert result == "blocked"
+    assert error.call == call
+
+
+def test_the_error_can_be_raised_by_hand():
+    # As a test double does, to fail the way the guard would.
+    error = NetworkBlockedError("api.example", 443)
+
+    assert (error.host, error.port, error.call) == ("api.example", 443, "")
+    assert error.what == "Connection to api.example:443"
+    assert error.advice == mock_advice("api.example:443")
+    assert str(error) == blocked("Connection to api.example:443", mock_advice("api.example:443"))
+    assert NetworkBlockedError("db.example").advice == other_advice("db.example")
+    assert NetworkBlockedError("").what == "Connection to (no host)"
+
+
+def test_smtplib_gets_the_mail_advice_on_any_port():
+    # A development mail server (MailHog, smtp4dev) listens on 1025, no SMTP port.
+    with block_network(), pytest.raises(NetworkBlockedError) as excinfo:
+        smtplib.SMTP("smtp.example", 1025, timeout=1)
+
+    assert str(excinfo.value) == blocked(
+        "Connection to smtp.example:1025", mail_advice("smtp.example:1025")
+    )
+
+
+def test_http_clients_that_mock_http_does_not_answer_get_the_other_advice():
+    # urllib3 on its own (as boto3 and others use it): mock_http() answers only requests.
+    with block_network(), pytest.raises(NetworkBlockedError) as excinfo:
+        urllib3.PoolManager().request("GET", "https://api.example/v1/rates", retries=False)
+
+    assert str(excinfo.value) == blocked(
+        "Name lookup of api.example:443", other_advice("api.example:443")
+    )
+
+
+def test_a_port_given_as_a_string_counts_as_that_port(spies):
+    with block_network():
+        with pytest.raises(NetworkBlockedError) as excinfo:
+            socket.getaddrinfo("api.example", "443")
+        with allow_network("api.example:443"):
+            socket.getaddrinfo("api.example", "443")
+
+    assert str(excinfo.value) == blocked(
+        "Name lookup of api.example:443", mock_advice("api.example:443")
+    )
+    assert spies.calls == [("socket.getaddrinfo", "api.example")]
+
+
+@pytest.mark.parametrize("port", [None, 0, ""])
+def test_a_lookup_without_a_port_names_the_host_alone(port):
+    with block_network(), pytest.raises(NetworkBlockedError) as excinfo:
+        socket.getaddrinfo("api.example", port)
+
+    assert str(excinfo.value) == blocked("Name lookup of api.example", other_advice("api.example"))
 
 
 # --- what else is let through --------------------------------------------------------------------
@@ -708,9 +819,89 @@ def test_a_loopback_udp_datagram_arrives():
             assert server.recv(20) == b"metric:1|c"
 
 
+def test_datagrams_to_loopback_arrive_by_every_call():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as server:
+        server.bind(("127.0.0.1", 0))
+        address = server.getsockname()
+        with block_network(), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
+            client.sendto(b"sendto", address)
+            client.sendto(b"with flags", 0, address)
+            _raw(lambda sock: sock.sendto(b"raw sendto", address), socket.SOCK_DGRAM)()
+            client.connect(address)
+            client.sendmsg([b"connected ", b"sendmsg"])
+            received = [server.recv(20) for _ in range(4)]
+
+    assert received == [b"sendto", b"with flags", b"raw sendto", b"connected sendmsg"]
+
+
+def test_connections_to_loopback_keep_their_arguments(local_http_server, closed_port):
+    port = local_http_server
+    with block_network():
+        # create_connection(address, timeout, source_address), by position and by name.
+        with socket.create_connection(("127.0.0.1", port), 3, ("127.0.0.1", 0)) as sock:
+            assert sock.gettimeout() == 3
+        with socket.create_connection(("localhost", port), timeout=4) as sock:
+            assert sock.gettimeout() == 4
+        results = []
+        _raw(lambda sock: results.append(sock.connect_ex(("127.0.0.1", closed_port))))()
+
+    assert results == [errno.ECONNREFUSED]
+
+
+def test_lookups_on_this_machine_keep_their_arguments():
+    def lookups():
+        return [
+            socket.getaddrinfo("127.0.0.1", 8080, family=socket.AF_INET, type=socket.SOCK_STREAM),
+            socket.getaddrinfo("localhost", 8125, socket.AF_INET, socket.SOCK_DGRAM),
+            _socket.getaddrinfo("127.0.0.1", "http", socket.AF_INET, socket.SOCK_STREAM),
+        ]
+
+    unguarded = lookups()
+    with block_network():
+        blocked_results = lookups()
+        with allow_network():
+            allowed_results = lookups()
+
+    assert blocked_results == allowed_results == unguarded
+    assert unguarded[0] == [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 8080))]
+
+
+def test_a_malformed_call_gets_the_socket_modules_own_error(tcp_socket):
+    with block_network():
+        with pytest.raises(TypeError) as address:
+            tcp_socket.connect(("127.0.0.1",))
+        with pytest.raises(TypeError) as arguments:
+            socket.getnameinfo(("127.0.0.1", 80), 0, "one too many")
+
+    assert str(address.value) == "AF_INET address must be a pair (host, port)"
+    assert str(arguments.value) == "getnameinfo() takes exactly 2 arguments (3 given)"
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_NETLINK"), reason="Linux only")
+def test_sockets_of_other_families_pass():
+    # A netlink address is (process id, groups): numbers, never a host.
+    with (
+        socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE) as sock,
+        block_network(),
+    ):
+        sock.connect((12345, 0))
+
+
 @pytest.mark.parametrize(
     "host",
-    ["localhost", "LOCALHOST.", "127.0.0.1", "127.8.9.10", "127.1", "::1", "::ffff:127.0.0.1", ""],
+    [
+        "localhost",
+        "LOCALHOST.",
+        "127.0.0.1",
+        "127.8.9.10",
+        "127.1",
+        "::1",
+        "::ffff:127.0.0.1",
+        "0x7f.1",
+        "",
+        None,
+        b"localhost",
+    ],
 )
 def test_loopback_names_and_addresses_are_allowed(spies, host):
     with block_network():
@@ -738,22 +929,48 @@ def test_names_under_localhost_pass_when_they_resolve_to_loopback(spies):
     ]
 
 
+def test_a_local_name_is_resolved_once_per_block(spies):
+    spies.answers["app.localhost"] = "127.0.0.1"
+    with block_network():
+        for host in ("App.Localhost.", "app.localhost", "App.Localhost."):
+            socket.getaddrinfo(host, 80)
+
+    assert spies.names() == ["_socket.getaddrinfo"] + ["socket.getaddrinfo"] * 3
+
+
+def test_a_local_name_that_does_not_resolve_fails_with_the_resolvers_own_error(monkeypatch):
+    def unknown(host, *args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    monkeypatch.setattr(_socket, "getaddrinfo", unknown)
+    with block_network(), pytest.raises(socket.gaierror):
+        socket.getaddrinfo("gone.localhost", 80)
+
+
 def test_names_in_etc_hosts_pass_by_what_they_resolve_to(spies, monkeypatch, tmp_path):
     hosts = tmp_path / "hosts"
-    hosts.write_text(
-        "127.0.0.1 localhost\n127.0.1.1 devbox.test  # a comment\n10.9.8.7 intra.test\n"
+    hosts.write_bytes(
+        b"127.0.0.1 localhost\n"
+        b"127.0.1.1 devbox.test  # was stage.test # until May\n"
+        b"10.9.8.7 intra.test\n"
+        b"127.0.2.1 caf\xe9.test  # not UTF-8: read all the same\n"
     )
     monkeypatch.setattr(network, "_HOSTS_FILE", str(hosts))
-    spies.answers.update({"devbox.test": "127.0.1.1", "intra.test": "10.9.8.7"})
+    spies.answers.update(
+        {"devbox.test": "127.0.1.1", "intra.test": "10.9.8.7", "stage.test": "127.0.0.1"}
+    )
     with block_network():
         socket.gethostbyname("devbox.test")
         with pytest.raises(NetworkBlockedError) as excinfo:
             socket.gethostbyname("intra.test")
-        with pytest.raises(NetworkBlockedError):
-            socket.gethostbyname("elsewhere.test")  # not in the file: never resolved
+        for elsewhere in ("elsewhere.test", "stage.test"):  # not in the file: never resolved
+            with pytest.raises(NetworkBlockedError):
+                socket.gethostbyname(elsewhere)
 
     assert str(excinfo.value) == blocked("Name lookup of intra.test", other_advice("intra.test"))
     assert ("_socket.getaddrinfo", "elsewhere.test") not in spies.calls
+    assert ("_socket.getaddrinfo", "stage.test") not in spies.calls
 
 
 def test_this_machines_own_name_and_addresses_pass(spies, monkeypatch):
@@ -772,12 +989,63 @@ def test_this_machines_own_name_and_addresses_pass(spies, monkeypatch):
     assert ("connect", ("172.17.0.2", 8000)) in spies.calls
 
 
+def test_without_a_host_name_that_resolves_this_machine_is_loopback(monkeypatch, tcp_socket):
+    def no_host_name():
+        raise OSError("no host name")
+
+    monkeypatch.setattr(socket, "gethostname", no_host_name)
+    with block_network(), pytest.raises(NetworkBlockedError):
+        tcp_socket.connect(("192.0.2.1", 80))
+
+    resolve = _socket.getaddrinfo
+
+    def resolver(host, *args, **kwargs):
+        if host == "kit-box":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "gethostname", lambda: "kit-box")
+    monkeypatch.setattr(_socket, "getaddrinfo", resolver)
+    with block_network(), pytest.raises(NetworkBlockedError):
+        tcp_socket.connect(("192.0.2.1", 80))
+
+
+def test_what_is_this_machine_is_worked_out_once_per_block(spies, monkeypatch, tmp_path):
+    asked = []
+    monkeypatch.setattr(socket, "gethostname", lambda: asked.append("host name") or "kit-box")
+    answers = {"kit-box": "172.17.0.2", "devbox.test": "127.0.1.1", "db.test": "127.0.1.2"}
+
+    def resolver(host, port, *args, **kwargs):
+        asked.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], 0))]
+
+    monkeypatch.setattr(_socket, "getaddrinfo", resolver)
+    hosts = tmp_path / "hosts"
+    hosts.write_text("127.0.1.1 devbox.test\n127.0.1.2 db.test\n")
+    monkeypatch.setattr(network, "_HOSTS_FILE", str(hosts))
+    with block_network():
+        socket.gethostbyaddr("172.17.0.2")
+        socket.gethostbyaddr("172.17.0.2")
+        socket.gethostbyname("devbox.test")
+        hosts.write_text("")
+        socket.gethostbyname("db.test")  # as the file was when the block began
+    with block_network(), pytest.raises(NetworkBlockedError):
+        socket.gethostbyname("db.test")
+
+    assert asked == ["host name", "kit-box", "devbox.test", "db.test", "host name"]
+
+
 def test_django_mail_gets_its_message_id_under_the_guard():
     mail.utils.DNS_NAME.__dict__.pop("_fqdn", None)
     with block_network():
         mail.send_mail("Hi", "Body", "a@site.example", ["b@site.example"])
 
     assert mail.outbox[-1].message()["Message-ID"]
+
+
+def test_a_getnameinfo_of_no_host_fails_as_it_would_without_the_guard():
+    with block_network(), pytest.raises(socket.gaierror):
+        socket.getnameinfo(("", 80), 0)
 
 
 def test_a_numeric_getnameinfo_needs_no_lookup_and_passes(spies):
@@ -840,6 +1108,8 @@ def test_database_hosts_and_what_they_resolve_to_are_allowed(spies, settings):
             sock.connect(("192.0.2.20", 5432))
             with pytest.raises(NetworkBlockedError):
                 sock.connect(("192.0.2.99", 5432))
+            with pytest.raises(NetworkBlockedError):
+                socket.getaddrinfo("/run/postgresql", 5432)  # a directory, not a host
         with block_network(), pytest.raises(NetworkBlockedError):
             # Resolved addresses are forgotten once the guard ends.
             sock.connect(("192.0.2.1", 5432))
@@ -864,14 +1134,15 @@ def test_network_cache_hosts_are_allowed_and_local_caches_are_not_hosts(spies, s
         },
         "memcached": {
             "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
-            "LOCATION": "mc1.example:11211;mc2.example:11211,unix:/tmp/memcached.sock",
+            "LOCATION": "mc1.example:11211,mc2.example:11211;unix:/tmp/memcached.sock",
         },
     }
     with block_network():
         for host in ("cache.example", "2001:db8::7", "mc1.example", "mc2.example"):
             socket.getaddrinfo(host, 6379)
-        with pytest.raises(NetworkBlockedError):
-            socket.getaddrinfo("snowflake.example", 80)
+        for host in ("snowflake.example", "unix"):
+            with pytest.raises(NetworkBlockedError):
+                socket.getaddrinfo(host, 80)
 
     assert spies.names() == ["socket.getaddrinfo"] * 4
 
@@ -925,17 +1196,96 @@ def test_allow_network_takes_addresses_bare_hosts_and_ipv6(spies, tcp_socket):
     with (
         socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as sock6,
         block_network(),
-        allow_network("192.0.2.7:6379", "api.example", "[2001:db8::9]:443"),
+        allow_network("192.0.2.7:6379", "api.example", "[2001:db8::9]:443", "[2001:db8::a]"),
     ):
         tcp_socket.connect(("192.0.2.7", 6379))
         socket.getaddrinfo("api.example", 8443)
         sock6.connect(("2001:db8::9", 443, 0, 0))
+        sock6.connect(("2001:db8::a", 5432, 0, 0))
         with pytest.raises(NetworkBlockedError):
             tcp_socket.connect(("192.0.2.7", 6380))
         with pytest.raises(NetworkBlockedError):
             sock6.connect(("2001:db8::9", 80, 0, 0))
 
-    assert spies.names() == ["connect", "socket.getaddrinfo", "connect"]
+    assert spies.names() == ["connect", "socket.getaddrinfo", "connect", "connect"]
+
+
+def test_allowed_hosts_match_however_they_are_written(spies, tcp_socket):
+    with (
+        socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as sock6,
+        block_network(),
+        allow_network("xmpp.invalid:5222", "[2001:DB8:0:0::b]:443"),
+    ):
+        socket.getaddrinfo("XMPP.Invalid.", 5222)
+        sock6.connect(("2001:db8::b", 443, 0, 0))
+
+    assert spies.names() == ["socket.getaddrinfo", "connect"]
+
+
+def test_a_bare_host_lets_what_it_resolves_to_through_on_every_port(spies, tcp_socket):
+    spies.answers["api.example"] = "192.0.2.50"
+    with block_network(), allow_network("api.example"):
+        socket.getaddrinfo("api.example", 443)
+        tcp_socket.connect(("192.0.2.50", 8443))
+
+    assert spies.calls == [
+        ("socket.getaddrinfo", "api.example"),
+        ("connect", ("192.0.2.50", 8443)),
+    ]
+
+
+def test_allow_network_lets_connections_and_datagrams_through(spies, tcp_socket):
+    with (
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp,
+        block_network(),
+        allow_network(),
+    ):
+        socket.create_connection(("api.example", 443))
+        tcp_socket.connect(("192.0.2.1", 443))
+        tcp_socket.connect_ex(("192.0.2.1", 443))
+        udp.sendto(b"metric:1|c", ("192.0.2.1", 8125))
+        udp.sendmsg([b"metric:1|c"], [], 0, ("192.0.2.1", 8125))
+        socket.gethostbyname("localhost")
+        _socket.gethostbyname_ex("api.example")
+        socket.gethostbyaddr("192.0.2.1")
+        _socket.getnameinfo(("192.0.2.1", 443), 0)
+
+    assert spies.calls == [
+        ("socket.create_connection", ("api.example", 443)),
+        ("connect", ("192.0.2.1", 443)),
+        ("connect_ex", ("192.0.2.1", 443)),
+        ("sendto", ("192.0.2.1", 8125)),
+        ("sendmsg", ("192.0.2.1", 8125)),
+        ("socket.gethostbyname", "localhost"),
+        ("_socket.gethostbyname_ex", "api.example"),
+        ("socket.gethostbyaddr", "192.0.2.1"),
+        ("_socket.getnameinfo", ("192.0.2.1", 443)),
+    ]
+
+
+def test_what_an_allowed_name_resolves_to_passes_by_every_lookup(spies, tcp_socket):
+    spies.answers.update({"api.example": "192.0.2.50", "cdn.example": "192.0.2.60"})
+    with block_network(), allow_network("api.example:443", "cdn.example:443"):
+        assert socket.gethostbyname("api.example") == "192.0.2.50"
+        assert socket.gethostbyname_ex("cdn.example") == ("cdn.example", [], ["192.0.2.60"])
+        tcp_socket.connect(("192.0.2.50", 443))
+        tcp_socket.connect(("192.0.2.60", 443))
+        with pytest.raises(NetworkBlockedError):
+            tcp_socket.connect(("192.0.2.60", 80))
+
+    assert spies.names() == [
+        "socket.gethostbyname",
+        "socket.gethostbyname_ex",
+        "connect",
+        "connect",
+    ]
+
+
+def test_allow_network_lets_a_raw_sockets_datagram_out():
+    # No spy can stand in for _socket.socket's own methods: the safety net stops it instead.
+    send = _raw(lambda sock: sock.sendto(b"metric:1|c", ("192.0.2.1", 8125)), socket.SOCK_DGRAM)
+    with block_network(), allow_network(), pytest.raises(NetworkLeak):
+        send()
 
 
 def test_an_allowance_ends_with_its_block(spies, tcp_socket):
@@ -949,7 +1299,7 @@ def test_an_allowance_ends_with_its_block(spies, tcp_socket):
             tcp_socket.connect(("192.0.2.7", 6379))
 
 
-@pytest.mark.parametrize("target", ["redis.example:http", "[::1", ":6379", "a:b:c:"])
+@pytest.mark.parametrize("target", ["redis.example:http", "[::1", ":6379", "a:b:c:", "[db]x]"])
 def test_allow_network_refuses_a_target_it_cannot_read(target):
     with pytest.raises(ValueError) as excinfo:
         allow_network(target)
@@ -963,8 +1313,7 @@ def test_allow_network_refuses_a_target_it_cannot_read(target):
 # --- swallowed errors fail the test --------------------------------------------------------------
 
 # Code under test that survives any failure, in a module that is not a test's.
-SWALLOWING = compile(
-    """
+SWALLOWING_SOURCE = """
 import socket
 
 def fetch_rates():
@@ -972,17 +1321,19 @@ def fetch_rates():
         return socket.getaddrinfo("api.example", 443)
     except Exception:
         return None
-""",
-    "weather/client.py",
-    "exec",
-)
+"""
+SWALLOWING = compile(SWALLOWING_SOURCE, "weather/client.py", "exec")
+
+
+def load(code, module):
+    namespace = {"__name__": module}
+    exec(code, namespace)
+    return namespace
 
 
 @pytest.fixture
 def fetch_rates():
-    namespace = {"__name__": "weather.client"}
-    exec(SWALLOWING, namespace)
-    return namespace["fetch_rates"]
+    return load(SWALLOWING, "weather.client")["fetch_rates"]
 
 
 SWALLOWED = (
@@ -1017,32 +1368,116 @@ def test_a_swallowed_call_explains_an_unrelated_failure(fetch_rates):
     assert isinstance(excinfo.value.__context__, LookupError)
 
 
+# Code under test that turns the blocked call into an error of its own.
+WRAPPING = compile(
+    """
+import socket
+
+def fetch_rates():
+    try:
+        return socket.getaddrinfo("api.example", 443)
+    except Exception as error:
+        raise LookupError("rates unavailable") from error
+
+def fetch_rates_implicitly():
+    try:
+        return socket.getaddrinfo("api.example", 443)
+    except Exception:
+        raise LookupError("rates unavailable")
+""",
+    "weather/client.py",
+    "exec",
+)
+
+
 def test_a_blocked_call_the_test_failed_with_is_not_reported_again():
     with pytest.raises(NetworkBlockedError), block_network():
         socket.getaddrinfo("api.example", 443)
 
-    wrapped = compile(
-        "def fetch():\n"
-        "    try:\n"
-        "        socket.getaddrinfo('api.example', 443)\n"
-        "    except Exception as error:\n"
-        "        raise LookupError('rates unavailable') from error\n",
+    wrapping = load(WRAPPING, "weather.client")
+    for fetch in (wrapping["fetch_rates"], wrapping["fetch_rates_implicitly"]):
+        with pytest.raises(LookupError), block_network():
+            fetch()
+
+
+def test_a_swallowed_call_is_reported_next_to_the_blocked_call_the_test_failed_with(
+    fetch_rates,
+):
+    with pytest.raises(AssertionError) as excinfo, block_network():
+        try:
+            socket.getaddrinfo("api.example", 443)
+        except NetworkBlockedError as error:
+            failure = error
+        fetch_rates()
+        raise failure
+
+    assert str(excinfo.value) == SWALLOWED
+
+
+def test_every_swallowed_call_is_reported_by_the_block_it_was_made_in(fetch_rates):
+    with pytest.raises(AssertionError) as outer, block_network():
+        fetch_rates()
+        with pytest.raises(AssertionError) as inner, block_network():
+            fetch_rates()
+            fetch_rates()
+        with block_network():
+            pass  # nothing was swallowed in this one
+        inner_block_done = True
+
+    assert inner_block_done
+    assert str(inner.value) == f"{SWALLOWED}\n{SWALLOWED}"
+    assert str(outer.value) == SWALLOWED
+
+
+def test_the_report_names_the_method_that_caught():
+    code = compile(
+        "import socket\n"
+        "class RatesClient:\n"
+        "    def fetch(self):\n"
+        "        try:\n"
+        "            return socket.getaddrinfo('api.example', 443)\n"
+        "        except Exception:\n"
+        "            return None\n",
         "weather/client.py",
         "exec",
     )
-    namespace = {"__name__": "weather.client", "socket": socket}
-    exec(wrapped, namespace)
-    with pytest.raises(LookupError), block_network():
-        namespace["fetch"]()
+    client = load(code, "weather.client")["RatesClient"]()
+    with pytest.raises(AssertionError) as excinfo, block_network():
+        client.fetch()
+
+    assert str(excinfo.value) == SWALLOWED.replace("fetch_rates()", "RatesClient.fetch()")
 
 
-def test_one_a_view_let_out_to_djangos_handler_is_not_reported(fetch_rates):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "weather/test_rates.py",
+        "weather/rates_test.py",
+        "weather/tests.py",
+        "weather/conftest.py",
+        "weather/tests/helpers.py",
+    ],
+)
+def test_a_call_that_test_code_caught_is_not_reported(path):
+    # The test's own code checked for it (a helper that expects the call to be blocked).
+    fetch_rates = load(compile(SWALLOWING_SOURCE, path, "exec"), "weather.checks")["fetch_rates"]
     with block_network():
-        try:
-            socket.getaddrinfo("api.example", 443)
-        except NetworkBlockedError:
-            # What Django's request handler does with an exception a view raised.
-            got_request_exception.send(sender=None, request=None)
+        assert fetch_rates() is None
+
+
+@pytest.mark.django_db
+def test_one_a_view_let_out_to_djangos_handler_is_not_reported(fetch_rates):
+    # The weather page asks its API with requests; the view lets the error out, and Django's
+    # handler answers 500 with it. A swallowed call in the same block is still reported.
+    client = Client(raise_request_exception=False)
+    with pytest.raises(AssertionError) as excinfo, block_network():
+        fetch_rates()
+        response = client.get("/weather/?city=Atlantis")
+
+    assert response.status_code == 500
+    assert str(excinfo.value) == SWALLOWED
+    with block_network():
+        assert client.get("/weather/?city=Atlantis").status_code == 500
 
 
 def test_the_decorators_report_a_swallowed_call(fetch_rates):
@@ -1094,6 +1529,22 @@ def test_the_class_decorator_fails_the_test_that_swallowed(fetch_rates):
         ("test_fails_on_its_own", "AssertionError: its own failure"),
         ("test_swallows", f"AssertionError: {SWALLOWED}"),
     ]
+
+
+def test_check_test_leaves_out_the_blocked_call_the_test_failed_with(fetch_rates):
+    fetch_or_fail = load(WRAPPING, "weather.client")["fetch_rates"]
+    with block_network():
+        network.start_test()
+        with pytest.raises(LookupError) as failure:
+            fetch_or_fail()
+        network.check_test(failure.value)
+
+        network.start_test()
+        fetch_rates()
+        with pytest.raises(AssertionError) as excinfo:
+            network.check_test(failure.value)
+
+    assert str(excinfo.value) == SWALLOWED
 
 
 class WiredTestCase(IntegrationTestCase):
@@ -1190,6 +1641,25 @@ def test_the_socket_module_is_untouched_after_use_and_failures(fetch_rates):
 
     assert _patched_sites() == before
     assert network._stack == network._log == []
+
+
+def test_a_guard_that_another_patch_put_back_stays_a_guard(monkeypatch, tcp_socket):
+    monkeypatch.setattr(socket, "getaddrinfo", socket.getaddrinfo)  # the real one, at teardown
+    with pytest.MonkeyPatch.context() as other, block_network():
+        # Patched over the guard, so undoing it puts the guard back after the block.
+        other.setattr(socket, "getaddrinfo", lambda *args, **kwargs: [])
+    guard = socket.getaddrinfo
+
+    with block_network():
+        assert socket.getaddrinfo is guard
+        with pytest.raises(NetworkBlockedError):
+            socket.getaddrinfo("api.example", 443)
+        with pytest.raises(NetworkBlockedError):
+            tcp_socket.connect(("192.0.2.1", 80))
+        # The real function is still the one it calls, not the guard itself.
+        assert socket.getaddrinfo("127.0.0.1", 80, socket.AF_INET, socket.SOCK_STREAM) == [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 80))
+        ]
 
 
 def test_regions_that_end_out_of_order_leave_the_right_ones_in_force(spies):

@@ -1,6 +1,7 @@
 import asyncio
 import datetime
 import pickle
+import re
 import sys
 import time
 import types
@@ -21,6 +22,8 @@ NEW_YEAR = datetime.datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
 REAL_DATETIME = datetime.datetime
 REAL_TIME = time.time
 REAL_LOOP_TIME = asyncio.BaseEventLoop.__dict__["time"]
+# Whether uuid1() is safe says which generator made it: the system's or Python's fallback.
+REAL_UUID1_SAFETY = uuid.uuid1().is_safe
 
 
 def assert_real_clock():
@@ -54,6 +57,26 @@ def test_freezes_timezone_now_datetime_date_and_time():
         assert time.time_ns() == int(NEW_YEAR.timestamp()) * 10**9
 
 
+def test_freezes_the_time_modules_other_clocks_and_gives_them_back():
+    with frozen_time("2026-01-01T09:00:00Z") as clock:
+        monotonic, perf_counter = time.monotonic(), time.perf_counter()
+        monotonic_ns, perf_counter_ns = time.monotonic_ns(), time.perf_counter_ns()
+        clock.tick(5)
+
+        assert time.monotonic() - monotonic == 5
+        assert time.perf_counter() - perf_counter == 5
+        assert time.monotonic_ns() - monotonic_ns == 5 * 10**9
+        assert time.perf_counter_ns() - perf_counter_ns == 5 * 10**9
+        # The test project's time zone is UTC.
+        assert time.gmtime()[:6] == (2026, 1, 1, 9, 0, 5)
+        assert time.localtime()[:6] == (2026, 1, 1, 9, 0, 5)
+        assert time.strftime("%Y-%m-%d %H:%M:%S") == "2026-01-01 09:00:05"
+
+    assert time.monotonic is freezegun.api.real_monotonic
+    assert time.perf_counter_ns is freezegun.api.real_perf_counter_ns
+    assert time.gmtime()[0] >= 2026
+
+
 def test_freezes_names_bound_with_from_imports_in_loaded_modules():
     module = fresh_module(
         "kit_tests_from_imports",
@@ -85,6 +108,21 @@ def test_modules_loaded_or_changed_since_an_earlier_freeze_are_frozen_too():
         del sys.modules["kit_tests_late"]
 
 
+def test_a_module_replaced_in_sys_modules_since_an_earlier_freeze_is_frozen():
+    fresh_module("kit_tests_replaced", "from datetime import datetime\n")
+    try:
+        with frozen_time("2020-01-01"):
+            pass  # the scan is cached now
+        # Another module under the same name, with as many globals but another binding.
+        replacement = fresh_module(
+            "kit_tests_replaced", "from datetime import datetime as stamp\n"
+        )
+        with frozen_time("2026-01-01T09:00:00Z"):
+            assert replacement.stamp.now(UTC) == NEW_YEAR
+    finally:
+        del sys.modules["kit_tests_replaced"]
+
+
 def test_modules_imported_inside_the_block_get_the_real_objects_back():
     with frozen_time("2026-01-01"):
         module = fresh_module("kit_tests_imported_inside", "from datetime import datetime\n")
@@ -93,6 +131,80 @@ def test_modules_imported_inside_the_block_get_the_real_objects_back():
         assert module.datetime is REAL_DATETIME
     finally:
         del sys.modules["kit_tests_imported_inside"]
+
+
+def test_modules_imported_inside_the_block_keep_their_other_globals():
+    with frozen_time("2026-01-01"):
+        module = fresh_module(
+            "kit_tests_imported_with_globals", "from datetime import date\nGREETING = 'hi'\n"
+        )
+    try:
+        assert module.date is freezegun.api.real_date
+        assert module.GREETING == "hi"
+        assert module.__name__ == "kit_tests_imported_with_globals"
+    finally:
+        del sys.modules["kit_tests_imported_with_globals"]
+
+
+def test_objects_in_sys_modules_that_are_not_modules_are_left_alone():
+    lookalike = types.SimpleNamespace(datetime=REAL_DATETIME)
+    with frozen_time("2026-01-01"):
+        sys.modules["kit_tests_not_a_module"] = lookalike
+    try:
+        assert lookalike.datetime is REAL_DATETIME
+    finally:
+        del sys.modules["kit_tests_not_a_module"]
+    assert_real_clock()
+
+
+def test_a_module_added_to_the_ignore_list_after_a_freeze_is_ignored(monkeypatch):
+    module = fresh_module("kit_tests_ignored_later", "from datetime import datetime\n")
+    try:
+        with frozen_time("2020-01-01"):
+            assert module.datetime.now().year == 2020  # the scan is cached now
+        monkeypatch.setattr(
+            freezegun.config.settings,
+            "default_ignore_list",
+            [*freezegun.config.settings.default_ignore_list, "kit_tests_ignored_later"],
+        )
+        with frozen_time("2026-01-01"):
+            frozen_there = module.datetime
+    finally:
+        del sys.modules["kit_tests_ignored_later"]
+    assert frozen_there is REAL_DATETIME
+
+
+def test_a_module_whose_namespace_is_not_a_dict_is_left_alone():
+    class ReadOnlyModule(types.ModuleType):
+        @property
+        def __dict__(self):
+            return types.MappingProxyType({"__name__": self.__name__, "datetime": REAL_DATETIME})
+
+    sys.modules["kit_tests_read_only"] = ReadOnlyModule("kit_tests_read_only")
+    try:
+        with frozen_time("2026-01-01"):
+            assert datetime.datetime.now().year == 2026
+    finally:
+        del sys.modules["kit_tests_read_only"]
+    assert_real_clock()
+
+
+def test_modules_freezegun_ignores_keep_the_real_objects(monkeypatch):
+    ignored = fresh_module("kit_tests_ignored", "from datetime import datetime\n")
+    six_moves = fresh_module("kit_tests_vendored.six.moves", "from datetime import datetime\n")
+    monkeypatch.setattr(
+        freezegun.config.settings,
+        "default_ignore_list",
+        [*freezegun.config.settings.default_ignore_list, "kit_tests_ignored"],
+    )
+    try:
+        with frozen_time("2026-01-01"):
+            ignored_datetime, six_moves_datetime = ignored.datetime, six_moves.datetime
+            assert datetime.datetime.now().year == 2026
+        assert ignored_datetime is REAL_DATETIME
+        assert six_moves_datetime is REAL_DATETIME
+    finally:
+        del sys.modules["kit_tests_ignored"], sys.modules["kit_tests_vendored.six.moves"]
 
 
 def test_model_defaults_use_the_frozen_clock(db):
@@ -126,6 +238,18 @@ def test_uuid1_and_pickling_work_under_the_frozen_clock():
     with frozen_time("2026-01-01T09:00:00Z"):
         assert uuid.uuid1() != uuid.uuid1()
         assert pickle.loads(pickle.dumps(django_timezone.now())) == NEW_YEAR
+
+
+def test_uuid1_and_pickling_are_real_again_after_the_block(monkeypatch):
+    with frozen_time("2026-01-01T09:00:00Z"):
+        uuid.uuid1()
+
+    assert uuid.uuid1().is_safe == REAL_UUID1_SAFETY
+    assert type(pickle.loads(pickle.dumps(REAL_DATETIME.now()))) is REAL_DATETIME
+    assert type(pickle.loads(pickle.dumps(date.today()))) is freezegun.api.real_date
+    # Where the system has no uuid1 of its own, Python's fallback keeps working too.
+    monkeypatch.setattr(uuid, "_generate_time_safe", None)
+    assert uuid.uuid1() != uuid.uuid1()
 
 
 def test_async_code_does_not_hang_under_the_frozen_clock():
@@ -309,6 +433,33 @@ def test_tick_true_lets_time_run_on_from_when():
 
     assert NEW_YEAR <= first < second < NEW_YEAR + timedelta(minutes=1)
     assert third > NEW_YEAR + timedelta(days=1)
+
+
+def test_move_to_on_a_ticking_clock_runs_on_from_the_new_moment():
+    with frozen_time(NEW_YEAR, tick=True) as clock:
+        clock.move_to("2030-06-01T12:00:00Z")
+        moved = clock.now()
+
+    assert (
+        datetime.datetime(2030, 6, 1, 12, 0, tzinfo=UTC)
+        <= moved
+        < datetime.datetime(2030, 6, 1, 12, 1, tzinfo=UTC)
+    )
+
+
+def test_a_ticking_clock_says_so_in_its_repr():
+    with frozen_time(NEW_YEAR, tick=True) as clock:
+        assert re.fullmatch(r"<Clock 2026-01-01T09:00:00(\.\d+)?Z ticking>", repr(clock))
+
+
+def test_a_ticking_clock_inside_a_frozen_block_ticks():
+    with frozen_time("2020-01-01"), frozen_time(NEW_YEAR, tick=True):
+        first = django_timezone.now()
+        time.sleep(0.002)
+        second = django_timezone.now()
+
+    assert NEW_YEAR <= first < second < NEW_YEAR + timedelta(minutes=1)
+    assert_real_clock()
 
 
 def test_the_clock_is_importable_for_annotations():
