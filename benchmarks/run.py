@@ -19,6 +19,7 @@ import gc
 import os
 import platform
 import pstats
+import re
 import statistics
 import sys
 import time
@@ -131,10 +132,25 @@ def main(argv: list[str] | None = None) -> int:
     tables.append(_suite_table(suites))
     _note_load()
     report = _report(tables, (time.perf_counter() - started) / 60)
+    kept = _other_sections(args.output, len(tables))
+    if kept:
+        report = report.rstrip("\n") + "\n\n" + kept
     args.output.write_text(report)
     print()
     print(report)
     return 0
+
+
+def _other_sections(results: Path, generated: int) -> str:
+    """The sections of ``results`` that other scripts of benchmarks/ wrote (numbered after this
+    run's ``generated`` tables), to keep them when this run rewrites the file."""
+    if not results.exists():
+        return ""
+    text = results.read_text()
+    for match in re.finditer(r"^## (\d+)\.", text, re.MULTILINE):
+        if int(match[1]) > generated:
+            return text[match.start() :]
+    return ""
 
 
 def _check_installed() -> None:

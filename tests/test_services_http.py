@@ -370,6 +370,8 @@ def test_the_same_route_registered_twice_is_an_error():
     ],
 )
 def test_routes_that_match_the_same_requests_are_duplicates(first, second):
+    # Copies: the parameters are shared by every run of the test in this process.
+    first, second = dict(first), dict(second)
     with mock_http(strict=False) as http:
         http.register_uri(first.pop("method", "GET"), first.pop("url"), json={}, **first)
 

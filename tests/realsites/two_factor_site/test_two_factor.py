@@ -98,7 +98,9 @@ class TwoFactorConfiguredTests(TwoFactorTestCase):
         self.assertContains(token_step, 'name="token-otp_token"')
         self.assert_logged_out()
 
-        response = self.submit_form(token_step, **{"token-otp_token": f"{totp(device.bin_key):06d}"})
+        response = self.submit_form(
+            token_step, **{"token-otp_token": f"{totp(device.bin_key):06d}"}
+        )
 
         self.assertRedirects(response, reverse("dashboard"))
         self.assert_logged_in_as(user)
