@@ -63,9 +63,13 @@ class PageResponse:
         }
         self.url = url
         self.status_code = status
-        self.headers = {"Content-Type": "text/html; charset=utf-8"}
+        from django.utils.datastructures import CaseInsensitiveMapping
+
+        headers = {"Content-Type": "text/html; charset=utf-8"}
         if location:
-            self.headers["Location"] = location
+            headers["Location"] = location
+        # Case-insensitive, as Django's response headers are.
+        self.headers = CaseInsensitiveMapping(headers)
         self.content = content
         self.redirect_chain: list[tuple[str, int]] = []
         self.kit_hops: list[PageResponse] = [self]

@@ -2,10 +2,11 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.test import override_settings
+from django.test import SimpleTestCase, override_settings
 from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 
-from django_integration_kit.conf import DEFAULTS, get_setting, origin
+from django_integration_kit.conf import DEFAULTS, check_attributes, get_setting, origin
 
 
 class Owner:
@@ -78,6 +79,16 @@ def test_the_setting_must_be_a_dict(settings):
 
     with pytest.raises(ImproperlyConfigured, match="must be a dict, not list"):
         get_setting("SIGNUP_URL")
+
+
+def test_get_setting_given_an_unknown_name_suggests_the_setting():
+    with pytest.raises(KeyError) as excinfo:
+        get_setting("BLOCK_NETWROK")
+
+    assert excinfo.value.args == (
+        "Unknown django-integration-kit setting 'BLOCK_NETWROK' in get_setting(). "
+        "Did you mean 'BLOCK_NETWORK'?",
+    )
 
 
 def test_every_documented_key_has_a_default():
@@ -304,12 +315,28 @@ def test_a_lazy_url_is_read_as_a_str_of_the_current_urlconf(settings):
     settings.INTEGRATION_KIT = {"SIGNUP_URL": reverse_lazy("account_signup")}
     settings.ROOT_URLCONF = "config.urls_discovery_allauth"
 
-    assert get_setting("SIGNUP_URL") == "/accounts/signup/"
+    signup_url = get_setting("SIGNUP_URL")
+
+    # A str, not the lazy object (which compares equal to one): callers may test isinstance().
+    assert type(signup_url) is str
+    assert signup_url == "/accounts/signup/"
 
     class MyTests:
         login_url = reverse_lazy("account_login")
 
-    assert get_setting("LOGIN_URL", MyTests) == "/accounts/login/"
+    login_url = get_setting("LOGIN_URL", MyTests)
+
+    assert type(login_url) is str
+    assert login_url == "/accounts/login/"
+
+
+def test_a_lazy_url_is_checked_when_read(settings):
+    settings.INTEGRATION_KIT = {"SIGNUP_URL": format_lazy("{}/signup/", "accounts")}
+
+    assert _error("SIGNUP_URL") == (
+        "settings.INTEGRATION_KIT['SIGNUP_URL'] is 'accounts/signup/', which is neither a URL "
+        "name nor a path: a path must start with '/', as in '/accounts/signup/'."
+    )
 
 
 # BROWSER_EXECUTABLE
@@ -367,3 +394,78 @@ def test_origin_names_the_class_attribute_or_the_setting():
     assert origin("LOGIN_FIELDS", Owner()) == "the login_fields attribute of Owner"
     assert origin("SIGNUP_URL", Owner) == "settings.INTEGRATION_KIT['SIGNUP_URL']"
     assert origin("SIGNUP_URL") == "settings.INTEGRATION_KIT['SIGNUP_URL']"
+
+
+# Misspelt setting attributes
+
+
+def test_a_misspelt_setting_attribute_is_refused():
+    class CheckoutTests:
+        fixtures = ["catalog.json"]
+
+        def test_checkout(self):
+            pass
+
+        # Found after the ordinary attribute and the method too.
+        block_netwrok = False
+
+    with pytest.raises(ImproperlyConfigured) as excinfo:
+        check_attributes(CheckoutTests)
+
+    assert str(excinfo.value) == (
+        "CheckoutTests.block_netwrok is not a django-integration-kit setting, so it would be "
+        "ignored. Did you mean 'block_network' (the class attribute for "
+        "INTEGRATION_KIT['BLOCK_NETWORK'])? Rename it, or rename the attribute if it is not "
+        "meant as a setting."
+    )
+
+
+def test_a_misspelt_setting_on_a_mixin_after_the_test_case_is_refused():
+    class OfflineMixin:
+        block_netwrok = False
+
+    # The MRO puts Django's classes before the mixin: they are passed over, not stopped at.
+    class CheckoutTests(SimpleTestCase, OfflineMixin):
+        pass
+
+    with pytest.raises(ImproperlyConfigured) as excinfo:
+        check_attributes(CheckoutTests)
+
+    assert str(excinfo.value).startswith(
+        "OfflineMixin.block_netwrok is not a django-integration-kit setting"
+    )
+
+
+def test_private_and_camel_case_attributes_are_not_taken_for_settings():
+    class CheckoutTests:
+        # Both are the class's own names, like unittest's maxDiff, however close to a setting.
+        _block_network = False
+        loginFields = ("email", "password")
+
+    check_attributes(CheckoutTests)
+
+
+@pytest.mark.parametrize(
+    "module", ["django.test.testcases", "unittest.case", "django_integration_kit.testcases"]
+)
+def test_attributes_of_djangos_unittests_and_the_kits_classes_are_not_taken_for_settings(module):
+    # A base class of these packages may have any attribute, including one close to a setting
+    # (a later Django might add login_field), and a test class may set it in turn.
+    class Base:
+        __module__ = module
+        login_field = "email"
+
+    class CheckoutTests(Base):
+        login_field = "username"
+
+    check_attributes(CheckoutTests)
+
+
+@pytest.mark.parametrize("module", ["djangoshop.tests", "unittests.checkout", "unittest_extras"])
+def test_a_test_class_in_a_module_named_like_djangos_or_unittests_is_checked(module):
+    class CheckoutTests:
+        __module__ = module
+        login_field = "email"
+
+    with pytest.raises(ImproperlyConfigured, match=r"^CheckoutTests\.login_field is not a "):
+        check_attributes(CheckoutTests)

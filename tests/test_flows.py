@@ -1,6 +1,10 @@
+import re
+
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from django_integration_kit import (
@@ -9,6 +13,7 @@ from django_integration_kit import (
     login,
     login_as,
     logout,
+    make_user,
     signup,
 )
 
@@ -881,3 +886,389 @@ def test_assert_login_required_accepts_the_whole_url_as_next_for_a_login_page_on
 
     assert plain.get("/dashboard/")["Location"].endswith("?next=http%3A//testserver/dashboard/")
     assert_login_required(plain, "dashboard")
+
+
+# pages with other sites' quirks (testproject/quirks)
+
+
+def test_signup_fills_every_required_input_type_with_a_value_the_form_accepts(plain):
+    user = signup(plain, url="quirks:typed_form")
+
+    answers = plain.session["answers"]
+    assert answers["username"] == user.username
+    assert re.fullmatch(r"user\w+@example\.com", answers["contact"])
+    assert re.fullmatch(r"user\w+@example\.com", answers["backup_email"])
+    assert answers["age"].isdigit()
+    assert answers["level"] == "1"
+    assert answers["born"] == "2000-01-01"
+    assert answers["meeting"].startswith("2000-01-01 00:00:00")
+    assert answers["wake"] == "12:00:00"
+    assert re.fullmatch(r"https://example\.com/\d+", answers["homepage"])
+    assert re.fullmatch(r"\+1555\d{7}", answers["phone"])
+    # The first real choice, not the "Choose a plan" placeholder.
+    assert answers["plan"] == "basic"
+    assert answers["terms"] == "True"
+    assert answers["colour"] == "red"
+
+
+def test_signup_leaves_optional_fields_empty_and_keeps_what_the_page_filled_in(plain):
+    signup(plain, url="quirks:typed_form")
+
+    answers = plain.session["answers"]
+    assert answers["newsletter"] == "False"
+    assert answers["nickname"] == ""
+    assert answers["country"] == "NO"
+
+
+def test_signup_types_what_it_is_given_over_what_it_would_choose(plain):
+    signup(
+        plain,
+        url="quirks:typed_form",
+        age=42,
+        plan="pro",
+        colour="blue",
+        newsletter=True,
+        nickname="Nan",
+        country="SE",
+    )
+
+    answers = plain.session["answers"]
+    assert (answers["age"], answers["plan"], answers["colour"]) == ("42", "pro", "blue")
+    assert (answers["newsletter"], answers["nickname"], answers["country"]) == (
+        "True",
+        "Nan",
+        "SE",
+    )
+
+
+def test_signup_gives_fields_new_values_each_time(plain):
+    signup(plain, url="quirks:typed_form")
+    first = plain.session["answers"]
+    signup(plain, url="quirks:typed_form")
+    second = plain.session["answers"]
+
+    for name in ("username", "contact", "age", "homepage", "phone"):
+        assert first[name] != second[name], name
+
+
+def test_signup_fills_fields_behind_a_form_prefix(plain):
+    user = signup(plain, url="quirks:prefixed_form", username="oscar", email="oscar@example.com")
+
+    assert (user.username, user.email) == ("oscar", "oscar@example.com")
+    assert user.check_password(user.raw_password)
+
+
+def test_signup_fills_a_prefixed_email_it_was_not_given(plain):
+    user = signup(plain, url="quirks:prefixed_form")
+
+    assert re.fullmatch(r"user\w+@example\.com", user.email)
+    assert user.username.startswith("user")
+
+
+def test_login_fills_fields_behind_a_form_prefix(plain):
+    user = make_user(username="tf")
+
+    response = login(plain, "tf", user.raw_password, url="quirks:prefixed_entry")
+
+    assert response["Location"] == "/dashboard/"
+    assert plain.session["_auth_user_id"] == str(user.pk)
+
+
+def test_login_fills_the_one_password_field_whatever_its_name(plain):
+    user = make_user(username="pinned")
+
+    login(plain, "pinned", user.raw_password, url="quirks:pin_entry")
+
+    assert plain.session["_auth_user_id"] == str(user.pk)
+
+
+def test_login_names_a_form_without_id_or_class_by_its_action(plain, settings):
+    settings.INTEGRATION_KIT = {"LOGIN_FIELDS": ("email", "pin")}
+
+    with pytest.raises(AssertionError) as excinfo:
+        login(plain, "pinned", "Kit-pass-123", url="quirks:pin_entry")
+
+    assert str(excinfo.value) == (
+        "The login form (POST /quirks/pin/) has no field 'email'; its fields are: "
+        "csrfmiddlewaretoken, username, pin. Set INTEGRATION_KIT['LOGIN_FIELDS'] (or "
+        "login_fields on the test class) to the form's username and password names."
+    )
+
+
+def test_signup_and_login_pick_their_own_form_on_a_page_with_both(plain):
+    user = signup(plain, url="quirks:both_forms", username="both")
+
+    assert User.objects.filter(username="both").exists()
+    login(plain, "both", user.raw_password, url="quirks:both_forms")
+    assert plain.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.parametrize(
+    "answer", ["thanks", "stray_location", "two_forms", "json", "password_again"]
+)
+def test_login_that_answers_200_without_logging_in_says_so(plain, answer):
+    user = make_user()
+
+    with pytest.raises(AssertionError) as excinfo:
+        login(plain, user.username, user.raw_password, url=f"/quirks/anonymous/{answer}/")
+
+    lines = str(excinfo.value).splitlines()
+    assert lines[0] == (
+        "login() submitted the form and got no error, but the client is not logged in "
+        "afterwards (no user in its session)."
+    )
+    assert lines[1:4] == [
+        "Requests:",
+        f"  GET /quirks/anonymous/{answer}/ 200",
+        f"  POST /quirks/anonymous/{answer}/ 200",
+    ]
+    assert "two-factor" not in str(excinfo.value)
+    assert user.raw_password not in str(excinfo.value)
+
+
+def test_login_that_answers_with_one_form_calls_it_a_second_step(plain):
+    user = make_user()
+
+    with pytest.raises(AssertionError) as excinfo:
+        login(plain, user.username, user.raw_password, url="/quirks/anonymous/one_form/")
+
+    assert str(excinfo.value).splitlines()[0] == (
+        "login() got a second step: POST /quirks/anonymous/one_form/ answered 200 with a form "
+        "asking for code (POST /quirks/anonymous/one_form/), and the client is not logged in "
+        "yet (no user in its session). A two-factor or multi-step login? Log in with "
+        "login_as() to skip it, or drive the step with submit_form()."
+    )
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["300/", "304/", "400/?location=/elsewhere/", "201/?location=/elsewhere/"],
+)
+@pytest.mark.parametrize("flow", [signup, login])
+def test_a_page_answering_other_than_200_without_a_redirect_is_named_with_its_status(
+    plain, flow, answer
+):
+    code = answer[:3]
+    args = ("ada", "Kit-pass-123") if flow is login else ()
+
+    with pytest.raises(AssertionError) as excinfo:
+        flow(plain, *args, url=f"/quirks/status/{answer}")
+
+    lines = str(excinfo.value).splitlines()
+    assert lines[0] == (
+        f"{flow.__name__}() could not open its page: GET /quirks/status/{answer} answered "
+        f"{code}, expected 200."
+    )
+    assert lines[1:3] == ["Requests:", f"  GET /quirks/status/{answer} {code}"]
+
+
+@pytest.mark.parametrize("code", [300, 301, 303, 307, 308, 399])
+def test_a_page_that_redirects_names_where_to(plain, code):
+    with pytest.raises(AssertionError) as excinfo:
+        signup(plain, url=f"/quirks/status/{code}/?location=/elsewhere/")
+
+    assert str(excinfo.value).splitlines()[0] == (
+        f"signup() could not open its page: GET /quirks/status/{code}/?location=/elsewhere/ "
+        f"answered {code} -> /elsewhere/, expected 200. The page redirected to /elsewhere/ "
+        "instead of showing its form; point url= (or INTEGRATION_KIT['SIGNUP_URL']) at the page "
+        "with the form."
+    )
+
+
+# what the flows cost: the session of the last answer is read, not loaded again
+
+
+def test_login_makes_the_queries_a_browser_login_makes_and_no_more(
+    plain, django_assert_num_queries
+):
+    user = make_user(username="counted")
+    by_hand = Client()
+    page = by_hand.get("/login/")
+    token = page.cookies["csrftoken"].value
+    with CaptureQueriesContext(connection) as raw:
+        by_hand.get("/login/")
+        by_hand.post(
+            "/login/",
+            {"csrfmiddlewaretoken": token, "username": "counted", "password": user.raw_password},
+        )
+    # Read before the next request: Django empties the query log when a request starts.
+    expected = len(raw)
+    plain.get("/login/")
+
+    with django_assert_num_queries(expected):
+        login(plain, "counted", user.raw_password)
+
+
+def test_logout_makes_the_queries_of_its_post_and_no_more(plain, django_assert_num_queries):
+    by_hand = Client()
+    login_as(by_hand)
+    with CaptureQueriesContext(connection) as raw:
+        by_hand.post("/logout/")
+    expected = len(raw)
+    login_as(plain)
+
+    with django_assert_num_queries(expected):
+        logout(plain)
+
+
+def test_a_logged_in_client_sent_away_costs_only_the_page_request(
+    plain, django_assert_num_queries
+):
+    by_hand = Client()
+    login_as(by_hand)
+    with CaptureQueriesContext(connection) as raw:
+        by_hand.get("/login-or-away/")
+    expected = len(raw)
+    login_as(plain)
+
+    with (
+        django_assert_num_queries(expected),
+        pytest.raises(AssertionError, match="already logged"),
+    ):
+        signup(plain, url="login_or_away")
+
+
+def test_login_answered_by_a_300_to_a_next_step_calls_it_a_second_step(plain):
+    user = make_user()
+
+    with pytest.raises(AssertionError) as excinfo:
+        login(plain, user.username, user.raw_password, url="/quirks/anonymous/multiple_choices/")
+
+    assert str(excinfo.value).splitlines()[0] == (
+        "login() was sent on to a second step: POST /quirks/anonymous/multiple_choices/ "
+        "answered 300 -> /quirks/anonymous/one_form/, and the client is not logged in yet (no "
+        "user in its session). A two-factor or multi-step login? Log in with login_as() to skip "
+        "it, or drive the step with submit_form()."
+    )
+
+
+def test_signup_answered_by_a_300_counts_as_submitted_and_then_finds_no_user(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        signup(plain, url="/quirks/both/posting-to/300/")
+
+    assert str(excinfo.value).splitlines()[0] == (
+        "signup() submitted the form and POST /quirks/status/300/ answered 300 without form "
+        "errors, but no user was created. Is this the signup page? Point "
+        "INTEGRATION_KIT['SIGNUP_URL'] (or url=) at it."
+    )
+
+
+def test_a_page_refusing_get_without_an_allow_header_is_named_so(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        signup(plain, url="/quirks/status/405/")
+
+    assert str(excinfo.value).splitlines()[0] == (
+        "signup() could not open its page: GET /quirks/status/405/ answered 405, expected 200. "
+        "The view does not accept GET, so it is not the page with the form; point url= (or "
+        "INTEGRATION_KIT['SIGNUP_URL']) at the page with the form."
+    )
+
+
+def test_assert_login_required_takes_a_300_to_the_login_page_as_a_redirect(plain):
+    assert_login_required(plain, "quirks:guarded", code=300)
+
+
+@pytest.mark.parametrize("code", [200, 400, 401])
+def test_assert_login_required_ignores_a_location_on_an_answer_that_is_no_redirect(plain, code):
+    with pytest.raises(AssertionError) as excinfo:
+        assert_login_required(plain, "quirks:guarded", code=code)
+
+    assert str(excinfo.value).splitlines()[0] == (
+        f"GET /quirks/guarded/{code}/ is not login-protected: it answered {code}, expected a "
+        "redirect to the login page /login/."
+    )
+
+
+class ShownConfirmationSignupTests(IntegrationTestCase):
+    """A signup whose second password field is plain text, named in signup_password_fields."""
+
+    signup_url = "quirks:shown_confirmation"
+    signup_password_fields = ("phrase", "phrase_again")
+
+    def test_signup_types_the_password_into_every_field_named(self):
+        user = self.signup(username="shown")
+
+        self.assertTrue(user.check_password(user.raw_password))
+
+    def test_a_failed_signup_hides_the_password_in_every_field(self):
+        self.signup(username="shown", password="Opal-lantern-42")
+
+        with pytest.raises(AssertionError) as excinfo:
+            self.signup(username="shown", password="Opal-lantern-42")
+
+        message = str(excinfo.value)
+        assert "username: That username is taken." in message
+        assert "Opal-lantern-42" not in message
+        assert "phrase='********', phrase_again='********'" in message
+
+    def test_a_signup_that_creates_nobody_hides_the_password_too(self):
+        with pytest.raises(AssertionError) as excinfo:
+            self.signup(username="waitlist", password="Opal-lantern-42")
+
+        message = str(excinfo.value)
+        assert "but no user was created" in message
+        assert "Opal-lantern-42" not in message
+
+
+class LoginByHandleTests(IntegrationTestCase):
+    """LOGIN_FIELDS found behind a prefix, among checkboxes whose names end the same way."""
+
+    login_url = "quirks:handle_entry"
+    login_fields = ("login", "password")
+
+    def test_login_fills_the_text_and_password_fields_of_those_names(self):
+        user = self.make_user(username="handle")
+
+        self.login("handle", user.raw_password)
+
+        self.assertEqual(self.client.session["_auth_user_id"], str(user.pk))
+
+
+def test_assert_login_required_refuses_a_next_on_another_site(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        assert_login_required(plain, "quirks:foreign_next")
+
+    assert str(excinfo.value).splitlines()[0] == (
+        "GET /quirks/foreign-next/ redirected to "
+        "/login/?next=https://elsewhere.example/quirks/foreign-next/, the login page, but with "
+        "next='https://elsewhere.example/quirks/foreign-next/' instead of '/quirks/foreign-next/'."
+    )
+
+
+@pytest.mark.parametrize("username", ["shown", "waitlist"])
+def test_a_failed_signup_hides_the_password_in_fields_not_named_as_secrets(
+    plain, settings, username
+):
+    settings.INTEGRATION_KIT = {"SIGNUP_PASSWORD_FIELDS": ("phrase", "phrase_again")}
+    make_user(username="shown")
+
+    with pytest.raises(AssertionError) as excinfo:
+        signup(
+            plain, url="quirks:shown_confirmation", username=username, password="Opal-lantern-42"
+        )
+
+    message = str(excinfo.value)
+    assert "Opal-lantern-42" not in message
+    assert "phrase='********', phrase_again='********'" in message
+
+
+def test_signup_leaves_a_select_with_no_choices_yet_empty_for_the_site_to_refuse(plain):
+    with pytest.raises(AssertionError) as excinfo:
+        signup(plain, url="quirks:city_chosen_later")
+
+    lines = str(excinfo.value).splitlines()
+    assert lines[0] == "signup() failed: POST /quirks/city/ answered 200 with form errors."
+    assert lines[4:6] == ["Form errors:", "  city: Choose your city."]
+    assert "city=''" in lines[6]
+
+
+@pytest.mark.parametrize("code", [300, 304])
+def test_assert_login_required_on_a_3xx_without_a_location(plain, code):
+    with pytest.raises(AssertionError) as excinfo:
+        assert_login_required(plain, f"/quirks/status/{code}/")
+
+    assert str(excinfo.value).splitlines()[0] == (
+        f"GET /quirks/status/{code}/ is not login-protected: it answered {code}, expected a "
+        "redirect to the login page /login/."
+    )
+

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "newsletter",
     "weather",
     "trials",
+    "quirks",
 ]
 
 MIDDLEWARE = [

@@ -8,5 +8,6 @@ urlpatterns = [
     path("newsletter/", include("newsletter.urls")),
     path("weather/", include("weather.urls")),
     path("trial/", include("trials.urls")),
+    path("quirks/", include("quirks.urls")),
     path("", include("accounts.urls")),
 ]
