@@ -115,8 +115,13 @@ def _unique_value(form: HtmlForm, name: str) -> Any:
     if kind in ("checkbox", "radio"):
         return True
     if kind == "select":
-        choices = [value for value in form.options.get(name, []) if value]
-        return choices[0] if choices else ""
+        offered = form.options.get(name, [])
+        choices = [value for value in offered if value]
+        if choices:
+            return choices[0]
+        # What a browser sends: the placeholder's empty value, or nothing for a list that a
+        # script has yet to fill.
+        return "" if offered else None
     return {
         "number": str(n),
         "range": "1",
@@ -269,7 +274,9 @@ def _signup_data(
         if name in data or name in form.locked or any(form.values.get(name, [])):
             continue
         if name in form.required or _is_identity_field(form, name):
-            data[name] = _unique_value(form, name)
+            value = _unique_value(form, name)
+            if value is not None:
+                data[name] = value
     return data, raw_password
 
 

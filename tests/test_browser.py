@@ -253,6 +253,14 @@ class BrowserFlowsTest(BrowserTestCase):
             "(username: Please fill out this field.). Pass values these fields accept."
         )
 
+    def test_login_fails_when_the_browser_refuses_the_form(self):
+        with pytest.raises(AssertionError) as excinfo:
+            self.login("", "Kit-pass-123")
+        assert str(excinfo.value) == (
+            "login() could not submit #login (POST /login/): the browser refused it "
+            "(username: Please fill out this field.). Pass values these fields accept."
+        )
+
     def test_login_types_into_the_form_and_returns_the_submissions_response(self):
         user = self.make_user()
 

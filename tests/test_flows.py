@@ -1022,6 +1022,10 @@ def test_login_that_answers_200_without_logging_in_says_so(plain, answer):
         f"  GET /quirks/anonymous/{answer}/ 200",
         f"  POST /quirks/anonymous/{answer}/ 200",
     ]
+    assert lines[4] == (
+        f"Submitted: csrfmiddlewaretoken='********', username='{user.username}', "
+        "password='********'"
+    )
     assert "two-factor" not in str(excinfo.value)
     assert user.raw_password not in str(excinfo.value)
 
@@ -1034,7 +1038,8 @@ def test_login_that_answers_with_one_form_calls_it_a_second_step(plain):
 
     assert str(excinfo.value).splitlines()[0] == (
         "login() got a second step: POST /quirks/anonymous/one_form/ answered 200 with a form "
-        "asking for code (POST /quirks/anonymous/one_form/), and the client is not logged in "
+        "asking for code, device_name (POST /quirks/anonymous/one_form/), and the client is not "
+        "logged in "
         "yet (no user in its session). A two-factor or multi-step login? Log in with "
         "login_as() to skip it, or drive the step with submit_form()."
     )
@@ -1252,14 +1257,25 @@ def test_a_failed_signup_hides_the_password_in_fields_not_named_as_secrets(
     assert "phrase='********', phrase_again='********'" in message
 
 
-def test_signup_leaves_a_select_with_no_choices_yet_empty_for_the_site_to_refuse(plain):
+@pytest.mark.parametrize(
+    ("query", "sent"),
+    [("?placeholder", "city=''"), ("", None)],
+    ids=["only a placeholder", "no options"],
+)
+def test_signup_sends_a_select_with_no_choices_yet_as_a_browser_would(plain, query, sent):
     with pytest.raises(AssertionError) as excinfo:
-        signup(plain, url="quirks:city_chosen_later")
+        signup(plain, url=f"/quirks/city/{query}")
 
     lines = str(excinfo.value).splitlines()
-    assert lines[0] == "signup() failed: POST /quirks/city/ answered 200 with form errors."
+    assert lines[0] == (
+        f"signup() failed: POST /quirks/city/{query} answered 200 with form errors."
+    )
     assert lines[4:6] == ["Form errors:", "  city: Choose your city."]
-    assert "city=''" in lines[6]
+    assert lines[6].startswith("Submitted: ")
+    if sent:
+        assert sent in lines[6]
+    else:
+        assert "city" not in lines[6]
 
 
 @pytest.mark.parametrize("code", [300, 304])
@@ -1271,4 +1287,3 @@ def test_assert_login_required_on_a_3xx_without_a_location(plain, code):
         f"GET /quirks/status/{code}/ is not login-protected: it answered {code}, expected a "
         "redirect to the login page /login/."
     )
-

@@ -147,7 +147,8 @@ def guarded_with_foreign_next(request):
 
 
 def city_chosen_later(request):
-    """A signup whose required city list a script fills in: the page has only the placeholder."""
+    """A signup whose required city list a script fills in: the page has none yet, or only
+    the placeholder with ``?placeholder``."""
     from django.contrib.auth.models import User
 
     errors = {}
@@ -157,4 +158,5 @@ def city_chosen_later(request):
         else:
             User.objects.create_user(request.POST["username"], password=request.POST["password1"])
             return redirect("home")
-    return render(request, "quirks/city_chosen_later.html", {"errors": errors})
+    context = {"errors": errors, "placeholder": "placeholder" in request.GET}
+    return render(request, "quirks/city_chosen_later.html", context)

@@ -6,7 +6,8 @@ test``, the import checks) can do neither. During the mapping run, children run 
 unmutated code instead; with a mutant active, children inherit it, so a subprocess test
 that is selected still kills.
 
-The tests of the code's own shape are left out: mutmut puts a trampoline of its own between
+The browser tests run in fresh processes afterwards (tests/mutation/run.py). The tests of the
+code's own shape are left out: mutmut puts a trampoline of its own between
 every caller and every mutated function and its names in every mutated module, so the
 tracebacks and namespaces those tests check are mutmut's.
 """
@@ -35,8 +36,14 @@ _SHAPE_TESTS = {
 }
 
 
+# Run by tests/mutation/run.py in fresh processes instead: Playwright's driver and Chromium,
+# started in the process mutmut forks from, do not survive the fork.
+_BROWSER_TESTS = ("tests/test_browser.py::", "testproject/accounts/tests/test_browser.py::")
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    shape = [item for item in items if item.nodeid.startswith(tuple(_SHAPE_TESTS))]
+    left_out = (*_SHAPE_TESTS, *_BROWSER_TESTS)
+    shape = [item for item in items if item.nodeid.startswith(left_out)]
     if shape:
         config.hook.pytest_deselected(items=shape)
         items[:] = [item for item in items if item not in shape]

@@ -9,7 +9,8 @@ function, each in a process forked from one that has imported everything. Then, 
 survivor, in fresh interpreters:
 
 - each other runner that calls the function: the email site's and the allauth site's pytest
-  suites, and the test project's ``manage.py test``;
+  suites, the test project's ``manage.py test``, and the browser tests (in Chromium, where
+  Playwright and a browser are installed; they skip elsewhere);
 - when the function runs at import (which a forked process has done already), its tests;
 - on a later run, the tests added since it last survived (mutmut retests a mutant only when
   its function changes).
@@ -54,11 +55,15 @@ CORE = [
 ]
 KILLED = {1, 3, 24, -24, 36, 152, 255}
 SURVIVED = {0, 5, 33}
-# The runners besides mutmut's, as tests/run_suite.py runs them.
+BROWSER_TESTS = ("tests/test_browser.py", "testproject/accounts/tests/test_browser.py")
+# The runners besides mutmut's, as tests/run_suite.py runs them, and the browser tests.
 EXTRA_RUNNERS = {
     "emailsite": ["pytest", "--ds=config.settings_emailsite", "tests/emailsite"],
     "allauth": ["pytest", "--ds=config.settings_allauth", "tests/allauth_site"],
     "manage.py test": ["manage", "test", "--noinput"],
+    # Left out of mutmut's forked runs (tests/mutation/plugin.py): Playwright's driver and
+    # Chromium do not survive a fork.
+    "browser": ["pytest", *BROWSER_TESTS],
 }
 # The test project's own tests, which manage.py test runs: mutmut's pytest run has them too.
 MANAGE_PY_TESTS = (
