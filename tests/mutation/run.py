@@ -169,9 +169,11 @@ def _mirror(module: str) -> str:
     return f"tests/test_{module.replace('.', '_').lstrip('_')}.py"
 
 
-def _record_calls() -> dict[str, set[str]]:
-    """Which mutated functions each extra runner calls, from one recorded run of each."""
+def _record_calls() -> tuple[dict[str, set[str]], dict[str, dict[str, set[str]]]]:
+    """Which mutated functions each extra runner calls, from one recorded run of each: in all,
+    and (pytest runners) the tests that call each function."""
     called: dict[str, set[str]] = {}
+    tests_calling: dict[str, dict[str, set[str]]] = {}
     for name, runner in EXTRA_RUNNERS.items():
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
             path = Path(out.name)
@@ -188,8 +190,12 @@ def _record_calls() -> dict[str, set[str]]:
             print(done.stdout.decode()[-3000:], done.stderr.decode()[-3000:])
             sys.exit(f"The {name} runner fails on the unmutated code; fix that first.")
         called[name] = set(result["called"])
+        tests_calling[name] = {}
+        for test, functions in result.get("by_test", {}).items():
+            for function in functions:
+                tests_calling[name].setdefault(function, set()).add(test)
         print(f"  {name}: calls {len(called[name])} mutated functions", flush=True)
-    return called
+    return called, tests_calling
 
 
 def _fails(mutant: str, command: list[str]) -> bool:
@@ -209,7 +215,7 @@ def _recheck(survivors: list[str], hashes: dict[str, str], jobs: int) -> dict[st
     checked: dict[str, Any] = json.loads(CHECKED.read_text()) if CHECKED.exists() else {}
     at_import = _called_at_import()
     print(f"Rechecking {len(survivors)} survivors in fresh processes:", flush=True)
-    called = _record_calls()
+    called, tests_calling = _record_calls()
 
     def plan(mutant: str) -> list[tuple[str, list[str], list[str]]]:
         function = _function_of(mutant)
@@ -236,6 +242,10 @@ def _recheck(survivors: list[str], hashes: dict[str, str], jobs: int) -> dict[st
                 if not labels and function not in at_import:
                     continue
                 runner = [*runner, *labels]
+            elif runner[0] == "pytest" and tests_calling[name].get(function):
+                # Only its tests that reach the function: the browser's take seconds each.
+                options = [arg for arg in runner[1:] if arg.startswith("-")]
+                runner = ["pytest", *options, *sorted(tests_calling[name][function])]
             runs.append((name, _command(runner), []))
         return runs
 
