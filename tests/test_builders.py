@@ -1,10 +1,20 @@
 import pytest
+from django.contrib.auth import hashers
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import Group, User
+from django.db import connection, models
+from django.test.utils import isolate_apps
 
 from django_integration_kit import make, make_recipe, make_user, prepare
 from django_integration_kit.builders import password_hash
 
 pytestmark = pytest.mark.django_db
+
+
+class MD5PasswordHasher(hashers.MD5PasswordHasher):
+    """A project's own hasher that happens to have the name of one of Django's."""
+
+    algorithm = "project_md5"
 
 
 def test_make_user_has_a_working_raw_password():
@@ -29,10 +39,24 @@ def test_make_user_takes_fields_and_a_password():
     assert User.objects.get(username="alex").check_password("s3cret-Pass")
 
 
+def test_make_user_keeps_a_given_email():
+    user = make_user(email="alex@example.com")
+
+    assert User.objects.get(pk=user.pk).email == "alex@example.com"
+
+
 def test_make_user_with_no_password_is_unusable():
     user = make_user(password=None)
 
     assert not user.has_usable_password()
+
+
+def test_unusable_passwords_are_each_their_own():
+    # As set_unusable_password() makes them: no two users share a password hash.
+    first, second = make_user(password=None), make_user(password=None)
+
+    assert not second.has_usable_password()
+    assert first.password != second.password
 
 
 def test_the_password_hash_is_computed_once_per_hasher(settings):
@@ -42,6 +66,16 @@ def test_the_password_hash_is_computed_once_per_hasher(settings):
 
     assert first.password == second.password
     assert password_hash(first.raw_password) is password_hash(first.raw_password)
+
+
+def test_the_password_hash_is_made_again_for_a_hasher_named_like_another(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    make_user(password="s3cret-Pass")
+    settings.PASSWORD_HASHERS = [f"{__name__}.MD5PasswordHasher"]
+
+    user = make_user(password="s3cret-Pass")
+
+    assert user.check_password("s3cret-Pass")
 
 
 def test_make_and_prepare_pass_through_to_model_bakery():
@@ -83,3 +117,29 @@ def test_make_user_refuses_a_password_that_is_not_a_str():
     assert str(excinfo.value) == (
         "make_user() takes password= a str (or None for an unusable password), not int."
     )
+
+
+# SQLite's schema editor, which makes the model's table, refuses to run in a transaction.
+@pytest.mark.django_db(transaction=True)
+@isolate_apps("trials")
+def test_make_user_fills_a_custom_user_model_with_valid_values(monkeypatch):
+    # A username that must be a slug, and no email field to fill in.
+    class Member(AbstractBaseUser):
+        handle = models.SlugField(unique=True)
+        objects = BaseUserManager()
+        USERNAME_FIELD = "handle"
+
+        class Meta:
+            app_label = "trials"
+
+    monkeypatch.setattr("django.contrib.auth.get_user_model", lambda: Member)
+    with connection.schema_editor() as editor:
+        editor.create_model(Member)
+    try:
+        user = make_user()
+
+        user.full_clean()
+        assert user.check_password(user.raw_password)
+    finally:
+        with connection.schema_editor() as editor:
+            editor.delete_model(Member)

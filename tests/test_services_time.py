@@ -5,6 +5,7 @@ import re
 import sys
 import time
 import types
+import unittest
 import uuid
 from datetime import date, timedelta, timezone
 
@@ -12,8 +13,10 @@ import freezegun
 import freezegun.api
 import pytest
 from django.core import signing
+from django.test import SimpleTestCase
 from django.utils import timezone as django_timezone
 
+import django_integration_kit.services.time as kit_time
 from django_integration_kit import IntegrationTestCase, frozen_time, login_as, make_user
 from django_integration_kit.services import Clock
 
@@ -43,9 +46,21 @@ def fresh_module(name, source):
     return module
 
 
+@pytest.fixture(params=["first freeze", "later freeze"])
+def freeze_order(request, monkeypatch):
+    # The first freeze of a process sets the kit up (what to patch, and a scan of every
+    # module); later ones reuse that. Either must freeze, and give back, the same things.
+    if request.param == "first freeze":
+        monkeypatch.setattr(kit_time, "_PATCHER", [])
+    else:
+        with frozen_time("2020-01-01"):
+            pass
+
+
 # What is frozen
 
 
+@pytest.mark.usefixtures("freeze_order")
 def test_freezes_timezone_now_datetime_date_and_time():
     with frozen_time("2026-01-01T09:00:00Z"):
         assert django_timezone.now() == NEW_YEAR
@@ -57,6 +72,7 @@ def test_freezes_timezone_now_datetime_date_and_time():
         assert time.time_ns() == int(NEW_YEAR.timestamp()) * 10**9
 
 
+@pytest.mark.usefixtures("freeze_order")
 def test_freezes_the_time_modules_other_clocks_and_gives_them_back():
     with frozen_time("2026-01-01T09:00:00Z") as clock:
         monotonic, perf_counter = time.monotonic(), time.perf_counter()
@@ -77,6 +93,7 @@ def test_freezes_the_time_modules_other_clocks_and_gives_them_back():
     assert time.gmtime()[0] >= 2026
 
 
+@pytest.mark.usefixtures("freeze_order")
 def test_freezes_names_bound_with_from_imports_in_loaded_modules():
     module = fresh_module(
         "kit_tests_from_imports",
@@ -123,6 +140,7 @@ def test_a_module_replaced_in_sys_modules_since_an_earlier_freeze_is_frozen():
         del sys.modules["kit_tests_replaced"]
 
 
+@pytest.mark.usefixtures("freeze_order")
 def test_modules_imported_inside_the_block_get_the_real_objects_back():
     with frozen_time("2026-01-01"):
         module = fresh_module("kit_tests_imported_inside", "from datetime import datetime\n")
@@ -133,6 +151,7 @@ def test_modules_imported_inside_the_block_get_the_real_objects_back():
         del sys.modules["kit_tests_imported_inside"]
 
 
+@pytest.mark.usefixtures("freeze_order")
 def test_modules_imported_inside_the_block_keep_their_other_globals():
     with frozen_time("2026-01-01"):
         module = fresh_module(
@@ -207,6 +226,61 @@ def test_modules_freezegun_ignores_keep_the_real_objects(monkeypatch):
         del sys.modules["kit_tests_ignored"], sys.modules["kit_tests_vendored.six.moves"]
 
 
+def test_code_in_modules_freezegun_ignores_reads_the_real_clock(monkeypatch):
+    # As under freezegun, whose list holds threading, queue, selenium...: their waits and
+    # timeouts still run out while the clock is frozen.
+    caller = fresh_module(
+        "kit_tests_ignored_caller", "import time\n\ndef stamp():\n    return time.time()\n"
+    )
+    monkeypatch.setattr(
+        freezegun.config.settings,
+        "default_ignore_list",
+        [*freezegun.config.settings.default_ignore_list, "kit_tests_ignored_caller"],
+    )
+    try:
+        with frozen_time("2020-01-01"):
+            assert time.time() == datetime.datetime(2020, 1, 1, tzinfo=UTC).timestamp()
+            stamped = caller.stamp()
+    finally:
+        del sys.modules["kit_tests_ignored_caller"]
+    assert abs(stamped - time.time()) < 60
+
+
+def test_a_freeze_that_fails_to_start_leaves_the_real_clock(monkeypatch):
+    # A module where its name belongs, as in freezegun.configure(extend_ignore_list=[celery]),
+    # fails the scan for what to freeze.
+    monkeypatch.setattr(
+        freezegun.config.settings,
+        "default_ignore_list",
+        [*freezegun.config.settings.default_ignore_list, types],
+    )
+
+    with pytest.raises(TypeError), frozen_time(NEW_YEAR):
+        pass
+
+    assert_real_clock()
+
+
+def test_a_clock_a_module_picks_on_first_use_in_a_block_is_frozen_in_later_blocks():
+    # Timers and rate limiters often take time.monotonic on first use; here that is inside a
+    # first block that also imports modules, as a first request imports the views.
+    timer = fresh_module(
+        "kit_tests_lazy_timer",
+        "import time\n\nclock = None\n\n"
+        "def now():\n    global clock\n    clock = clock or time.monotonic\n    return clock()\n",
+    )
+    try:
+        for _ in range(2):
+            with frozen_time(NEW_YEAR) as clock:
+                fresh_module("kit_tests_imported_meanwhile", "")
+                started = timer.now()
+                clock.tick(5)
+                assert timer.now() - started == 5
+            del sys.modules["kit_tests_imported_meanwhile"]
+    finally:
+        del sys.modules["kit_tests_lazy_timer"]
+
+
 def test_model_defaults_use_the_frozen_clock(db):
     with frozen_time("2026-01-01T09:00:00Z"):
         user = make_user()
@@ -234,10 +308,20 @@ def test_sessions_expire_on_the_frozen_clock(db, client, settings):
         assert client.get("/dashboard/").status_code == 302
 
 
+@pytest.mark.usefixtures("freeze_order")
 def test_uuid1_and_pickling_work_under_the_frozen_clock():
     with frozen_time("2026-01-01T09:00:00Z"):
         assert uuid.uuid1() != uuid.uuid1()
         assert pickle.loads(pickle.dumps(django_timezone.now())) == NEW_YEAR
+
+
+def test_dates_and_times_made_before_the_block_pickle_inside_it():
+    # Such as a module's constants or setUpTestData's objects, going into the cache or the
+    # session.
+    made_before = [NEW_YEAR, NEW_YEAR.date()]
+
+    with frozen_time("2030-06-01"):
+        assert pickle.loads(pickle.dumps(made_before)) == made_before
 
 
 def test_uuid1_and_pickling_are_real_again_after_the_block(monkeypatch):
@@ -252,6 +336,7 @@ def test_uuid1_and_pickling_are_real_again_after_the_block(monkeypatch):
     assert uuid.uuid1() != uuid.uuid1()
 
 
+@pytest.mark.usefixtures("freeze_order")
 def test_async_code_does_not_hang_under_the_frozen_clock():
     async def waits():
         await asyncio.sleep(0)
@@ -345,10 +430,18 @@ def test_freezer_the_frozen_fixtures_type_is_exported_at_the_top():
     assert django_integration_kit.Freezer is Freezer
 
 
-@pytest.mark.parametrize("when", ["2026-01-01", date(2026, 1, 1)])
+# Django's parse_date() also reads a date without leading zeros.
+@pytest.mark.parametrize("when", ["2026-01-01", "2026-1-1", date(2026, 1, 1)])
 def test_when_is_a_date(when):
     with frozen_time(when):
         assert django_timezone.now() == datetime.datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_fractions_of_a_second_are_kept():
+    with frozen_time("2026-01-01T09:00:00.250Z") as clock:
+        assert django_timezone.now() == NEW_YEAR + timedelta(milliseconds=250)
+        clock.move_to(NEW_YEAR + timedelta(microseconds=1))
+        assert django_timezone.now() == NEW_YEAR + timedelta(microseconds=1)
 
 
 def test_a_string_that_is_no_date_is_refused_naming_it():
@@ -471,6 +564,7 @@ def test_the_clock_is_importable_for_annotations():
 # Restoring the world, nesting, decorators
 
 
+@pytest.mark.usefixtures("freeze_order")
 def test_the_real_clock_is_back_after_the_block_and_after_an_exception():
     with frozen_time(NEW_YEAR):
         pass
@@ -554,6 +648,29 @@ class FrozenClassTests(IntegrationTestCase):
 
 
 def test_the_class_decorator_restored_the_clock():
+    assert_real_clock()
+
+
+def test_the_class_decorator_freezes_set_up_class_and_gives_each_test_the_clock():
+    seen = []
+
+    @frozen_time(NEW_YEAR, attr_name="clock")
+    class Trial(SimpleTestCase):
+        @classmethod
+        def setUpClass(cls):
+            super().setUpClass()
+            seen.append(django_timezone.now())
+
+        def test_one(self):
+            self.clock.tick(60)
+            seen.append(django_timezone.now())
+
+    # Run as Django's runner runs it: setUpClass, each test, tearDownClass.
+    result = unittest.TestResult()
+    unittest.defaultTestLoader.loadTestsFromTestCase(Trial).run(result)
+
+    assert (result.errors, result.failures) == ([], [])
+    assert seen == [NEW_YEAR, NEW_YEAR + timedelta(minutes=1)]
     assert_real_clock()
 
 
