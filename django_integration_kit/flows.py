@@ -115,13 +115,10 @@ def _unique_value(form: HtmlForm, name: str) -> Any:
     if kind in ("checkbox", "radio"):
         return True
     if kind == "select":
-        offered = form.options.get(name, [])
-        choices = [value for value in offered if value]
-        if choices:
-            return choices[0]
-        # What a browser sends: the placeholder's empty value, or nothing for a list that a
-        # script has yet to fill.
-        return "" if offered else None
+        choices = [value for value in form.options.get(name, []) if value]
+        # With nothing to choose yet (a list a script fills in), the select is left as it is:
+        # a browser sends its placeholder's empty value, or nothing.
+        return choices[0] if choices else None
     return {
         "number": str(n),
         "range": "1",
