@@ -2,48 +2,106 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import hashers as auth_hashers
+from django.core.cache import caches
 
 from django_integration_kit import _frames, conf
 from django_integration_kit.services import network
-from django_integration_kit.services.network import block_network
 
 _frames.hide(globals())
 
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+_HASHERS = "PASSWORD_HASHERS"
+_UNSET = object()
+
+
+def use_fast_hasher() -> Callable[[], None]:
+    """Hash with MD5 first while keeping the project's hashers to check existing hashes; return
+    the function that puts the project's hashers back exactly."""
+    hashers = settings.PASSWORD_HASHERS
+    # The object override_settings() would wrap: the project's settings, or the override in
+    # force. Setting the one name on it leaves every other setting LazySettings has cached.
+    holder = vars(settings)["_wrapped"]
+    saved = vars(holder).get(_HASHERS, _UNSET)
+    _set_hashers(holder, [FAST_HASHER, *(h for h in hashers if h != FAST_HASHER)])
+
+    def restore() -> None:
+        _set_hashers(holder, saved)
+
+    return restore
+
+
+def _set_hashers(holder: Any, value: object) -> None:
+    if value is _UNSET:
+        # The override in force had inherited them from the settings it wraps.
+        vars(holder).pop(_HASHERS, None)
+    else:
+        vars(holder)[_HASHERS] = value
+    vars(settings).pop(_HASHERS, None)
+    # What Django's receiver of setting_changed does for this setting. Sending the signal, as
+    # override_settings() does, would cost more than all the rest: some twenty receivers, each
+    # waiting for another setting.
+    auth_hashers.get_hashers.cache_clear()  # type: ignore[attr-defined]
+    auth_hashers.get_hashers_by_algorithm.cache_clear()  # type: ignore[attr-defined]
 
 
 @contextmanager
 def fast_password_hasher() -> Iterator[None]:
     """Hash with MD5 first while keeping the project's hashers to check existing hashes."""
-    from django.conf import settings
-    from django.test import override_settings
-
-    hashers = [FAST_HASHER, *(h for h in settings.PASSWORD_HASHERS if h != FAST_HASHER)]
-    with override_settings(PASSWORD_HASHERS=hashers):
+    restore = use_fast_hasher()
+    try:
         yield
+    finally:
+        restore()
 
 
 def clear_caches() -> None:
     """Empty every configured cache so nothing leaks in from an earlier test."""
-    from django.core.cache import caches
-
     for cache in caches.all(initialized_only=False):
         cache.clear()
+
+
+def switch_on(owner: object | None = None) -> Callable[[BaseException | None], None]:
+    """Switch on the defaults ``owner`` (a test class) has not opted out of; return the
+    function that switches them off (given the error the test failed with, if known)."""
+    if isinstance(owner, type):
+        conf.check_attributes(owner)
+    restore_hashers = (
+        use_fast_hasher() if conf.get_setting("FAST_PASSWORD_HASHER", owner) else None
+    )
+    try:
+        unblock = network.block_for_test() if conf.get_setting("BLOCK_NETWORK", owner) else None
+    except BaseException:
+        if restore_hashers is not None:
+            restore_hashers()
+        raise
+
+    def switch_off(failure: BaseException | None = None) -> None:
+        try:
+            if unblock is not None:
+                unblock(failure)
+        finally:
+            if restore_hashers is not None:
+                restore_hashers()
+
+    return switch_off
 
 
 @contextmanager
 def kit_defaults(owner: object | None = None) -> Iterator[None]:
     """Switch on the defaults ``owner`` (a test class) has not opted out of; undo them on exit."""
-    if isinstance(owner, type):
-        conf.check_attributes(owner)
-    with ExitStack() as stack:
-        if conf.get_setting("FAST_PASSWORD_HASHER", owner):
-            stack.enter_context(fast_password_hasher())
-        if conf.get_setting("BLOCK_NETWORK", owner):
-            stack.enter_context(block_network())
+    switch_off = switch_on(owner)
+    try:
         yield
+    except BaseException as error:
+        switch_off(error)
+        raise
+    switch_off(None)
 
 
 def per_test_setup(owner: object | None = None) -> None:

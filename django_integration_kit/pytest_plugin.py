@@ -57,11 +57,14 @@ def kit(db: None, kit_client: KitClient) -> Iterator[Kit]:
 
     # ``db`` is a parameter, not a getfixturevalue() call: pytest-django decides at collection
     # which test databases to create, from the fixtures each test names.
-    with _defaults.kit_defaults():
+    switch_off = _defaults.switch_on()
+    try:
         _defaults.per_test_setup()
         # As the test cases do before each test: check CSRF tokens when the settings ask.
         set_enforce_csrf(kit_client, bool(conf.get_setting("ENFORCE_CSRF")))
         yield Kit(kit_client)
+    finally:
+        switch_off(None)
 
 
 # The report of each test's call phase, for fixtures whose teardown depends on how it went.

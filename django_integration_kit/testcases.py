@@ -70,18 +70,17 @@ class _KitTestMixin(_NetworkCheck, KitMethods, _StoryAssertions):
 
     @classmethod
     def setUpClass(cls) -> None:
-        defaults = _defaults.kit_defaults(cls)
-        defaults.__enter__()
-        cls.addClassCleanup(defaults.__exit__, None, None, None)
+        cls.addClassCleanup(_defaults.switch_on(cls), None)
         super().setUpClass()
 
     @classmethod
     def _pre_setup(cls) -> None:
         super()._pre_setup()  # type: ignore[misc]
+        enforce = bool(conf.get_setting("ENFORCE_CSRF", cls))
         for client in (cls.client, getattr(cls, "async_client", None)):
             if client is not None:
                 client.kit_owner = cls
-                set_enforce_csrf(client, bool(conf.get_setting("ENFORCE_CSRF", cls)))
+                set_enforce_csrf(client, enforce)
         _defaults.per_test_setup(cls)
 
     client: Any

@@ -133,6 +133,68 @@ def test_http_mock_adds_nothing_to_a_test_that_failed(django_pytester):
     assert "caught inside the block" not in result.stdout.str()
 
 
+def test_the_kit_fixture_puts_the_hashers_and_the_network_back_after_each_test(django_pytester):
+    django_pytester.makepyfile(
+        """
+        import socket
+
+        import pytest
+        from django.conf import settings
+        from django.contrib.auth.hashers import get_hasher, get_hashers
+
+        PROJECT = settings.PASSWORD_HASHERS
+        PROJECT_HASHERS = [type(hasher) for hasher in get_hashers()]
+        REAL = socket.getaddrinfo
+        SHA1 = "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher"
+
+        def assert_untouched():
+            assert settings.PASSWORD_HASHERS is PROJECT
+            assert [type(hasher) for hasher in get_hashers()] == PROJECT_HASHERS
+            assert get_hasher().algorithm == "pbkdf2_sha256"
+            assert socket.getaddrinfo is REAL
+
+        def test_a_kit_test_that_raises(kit):
+            assert get_hasher().algorithm == "md5"
+            assert socket.getaddrinfo is not REAL
+            raise ValueError("boom")
+
+        def test_b_without_the_kit():
+            assert_untouched()
+
+        def test_c_kit_then_the_settings_fixture(kit, settings):
+            settings.PASSWORD_HASHERS = [SHA1]
+            assert get_hasher().algorithm == "pbkdf2_sha1"
+
+        def test_d_without_the_kit():
+            assert_untouched()
+
+        def test_e_the_settings_fixture_then_kit(settings, kit):
+            assert get_hasher().algorithm == "md5"
+            settings.PASSWORD_HASHERS = [SHA1]
+            assert get_hasher().algorithm == "pbkdf2_sha1"
+
+        def test_f_without_the_kit():
+            assert_untouched()
+
+        def test_g_kit_and_kit_client_are_one_client(kit, kit_client):
+            assert kit.client is kit_client
+            assert get_hasher().algorithm == "md5"
+            with pytest.raises(Exception, match="api.weather.example"):
+                socket.getaddrinfo("api.weather.example", 443)
+
+        def test_h_without_the_kit():
+            assert_untouched()
+        """
+    )
+
+    result = django_pytester.runpytest_subprocess("-q", "-p", "no:randomly")
+
+    result.assert_outcomes(passed=7, failed=1)
+    result.stdout.fnmatch_lines(
+        ["E       ValueError: boom", "FAILED *::test_a_kit_test_that_raises"]
+    )
+
+
 def test_the_kit_fixture_without_pytest_django_says_to_install_it(pytester):
     pytester.makepyfile(
         """

@@ -1,8 +1,12 @@
+import socket
+import unittest
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 
 from django_integration_kit import IntegrationTestCase, IntegrationTransactionTestCase, KitClient
+from django_integration_kit.services import network
 
 
 class DefaultsTests(IntegrationTestCase):
@@ -54,6 +58,64 @@ class OptOutTests(IntegrationTestCase):
 
 def test_the_hasher_is_restored_after_the_class():
     assert not settings.PASSWORD_HASHERS[0].endswith("MD5PasswordHasher")
+
+
+def hasher_state():
+    from django.contrib.auth.hashers import get_hasher, get_hashers
+
+    return settings.PASSWORD_HASHERS, [type(h) for h in get_hashers()], type(get_hasher())
+
+
+def run_tests(case):
+    result = unittest.TestResult()
+    unittest.defaultTestLoader.loadTestsFromTestCase(case).run(result)
+    return result
+
+
+@pytest.mark.django_db
+def test_a_class_whose_tests_fail_puts_the_hashers_and_the_network_back():
+    from django.contrib.auth.hashers import get_hasher
+
+    before, real = hasher_state(), socket.getaddrinfo
+
+    class Failing(IntegrationTestCase):
+        def test_raises(self):
+            assert get_hasher().algorithm == "md5"
+            assert socket.getaddrinfo is not real
+            raise ValueError("boom")
+
+        def test_fails(self):
+            self.fail("on purpose")
+
+    result = run_tests(Failing)
+
+    assert [error.splitlines()[-1] for _, error in result.errors] == ["ValueError: boom"]
+    assert [error.splitlines()[-1] for _, error in result.failures] == [
+        "AssertionError: on purpose"
+    ]
+    assert hasher_state() == before
+    assert socket.getaddrinfo is real
+    assert network._stack == []
+
+
+@pytest.mark.django_db
+def test_a_class_whose_set_up_fails_puts_the_hashers_and_the_network_back():
+    before, real = hasher_state(), socket.getaddrinfo
+
+    class Broken(IntegrationTestCase):
+        @classmethod
+        def setUpTestData(cls):
+            raise RuntimeError("no data")
+
+        def test_never_runs(self):
+            raise AssertionError("ran")
+
+    result = run_tests(Broken)
+
+    assert [error.splitlines()[-1] for _, error in result.errors] == ["RuntimeError: no data"]
+    assert hasher_state() == before
+    assert socket.getaddrinfo is real
+    assert network._stack == []
 
 
 # Django's assertions tell the story of the response

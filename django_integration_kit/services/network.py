@@ -755,6 +755,19 @@ def _swallowed_message(error: NetworkBlockedError, where: str) -> str:
     )
 
 
+def block_for_test() -> Callable[[BaseException | None], None]:
+    """Open a :func:`block_network` region for the kit's defaults; return what closes it,
+    given the error the test failed with if known, as ``__exit__`` would be."""
+    region = _Region("block")
+    _push(region)
+
+    def close(failure: BaseException | None = None) -> None:
+        _pop(region)
+        _report_swallowed(region.start, failure)
+
+    return close
+
+
 def start_test() -> None:
     """Mark the start of a test inside a longer region (the kit's class-level guard)."""
     _test_start[0] = _seq[0]
@@ -766,7 +779,9 @@ def check_test(failure: BaseException | None = None) -> None:
     ``failure`` is the error the test failed with, if known: a blocked call in its chain
     (``raise ServiceDown from error``) is in its traceback already. One that the test failed
     with outright reached the test runner, and is never reported again."""
-    _report_swallowed(_test_start[0], failure)
+    # Most tests block nothing: then there is nothing to look for.
+    if _seq[0] != _test_start[0]:
+        _report_swallowed(_test_start[0], failure)
 
 
 def _configured_hosts() -> set[str]:
