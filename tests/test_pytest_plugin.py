@@ -191,7 +191,7 @@ def test_the_kit_fixture_puts_the_hashers_and_the_network_back_after_each_test(d
 
     result.assert_outcomes(passed=7, failed=1)
     result.stdout.fnmatch_lines(
-        ["E       ValueError: boom", "FAILED *::test_a_kit_test_that_raises"]
+        ["E       ValueError: boom", "FAILED *::test_a_kit_test_that_raises*"]
     )
 
 
