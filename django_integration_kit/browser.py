@@ -186,9 +186,7 @@ class BrowserTestCase(_NetworkCheck, KitMethods, _StoryAssertions, StaticLiveSer
         # would refuse every ORM call from the test (SynchronousOnlyOperation) although nothing
         # runs concurrently: allow them for this class only.
         os.environ[_ASYNC_UNSAFE] = "true"
-        defaults = _defaults.kit_defaults(cls)
-        defaults.__enter__()
-        cls.addClassCleanup(defaults.__exit__, None, None, None)
+        cls.addClassCleanup(_defaults.switch_on(cls), None)
         super().setUpClass()
         from playwright.sync_api import sync_playwright
 

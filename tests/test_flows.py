@@ -1083,21 +1083,26 @@ def test_a_page_that_redirects_names_where_to(plain, code):
 # what the flows cost: the session of the last answer is read, not loaded again
 
 
+def queries_of(*requests):
+    """How many queries the requests (functions of no arguments) make, done by hand."""
+    with CaptureQueriesContext(connection) as raw:
+        for request in requests:
+            request()
+    # Counted now: Django empties the query log when the next request starts.
+    return len(raw)
+
+
 def test_login_makes_the_queries_a_browser_login_makes_and_no_more(
     plain, django_assert_num_queries
 ):
     user = make_user(username="counted")
     by_hand = Client()
-    page = by_hand.get("/login/")
-    token = page.cookies["csrftoken"].value
-    with CaptureQueriesContext(connection) as raw:
-        by_hand.get("/login/")
-        by_hand.post(
-            "/login/",
-            {"csrfmiddlewaretoken": token, "username": "counted", "password": user.raw_password},
-        )
-    # Read before the next request: Django empties the query log when a request starts.
-    expected = len(raw)
+    token = by_hand.get("/login/").cookies["csrftoken"].value
+    credentials = {"csrfmiddlewaretoken": token, "username": "counted"}
+    expected = queries_of(
+        lambda: by_hand.get("/login/"),
+        lambda: by_hand.post("/login/", {**credentials, "password": user.raw_password}),
+    )
     plain.get("/login/")
 
     with django_assert_num_queries(expected):
@@ -1107,9 +1112,7 @@ def test_login_makes_the_queries_a_browser_login_makes_and_no_more(
 def test_logout_makes_the_queries_of_its_post_and_no_more(plain, django_assert_num_queries):
     by_hand = Client()
     login_as(by_hand)
-    with CaptureQueriesContext(connection) as raw:
-        by_hand.post("/logout/")
-    expected = len(raw)
+    expected = queries_of(lambda: by_hand.post("/logout/"))
     login_as(plain)
 
     with django_assert_num_queries(expected):
@@ -1121,9 +1124,7 @@ def test_a_logged_in_client_sent_away_costs_only_the_page_request(
 ):
     by_hand = Client()
     login_as(by_hand)
-    with CaptureQueriesContext(connection) as raw:
-        by_hand.get("/login-or-away/")
-    expected = len(raw)
+    expected = queries_of(lambda: by_hand.get("/login-or-away/"))
     login_as(plain)
 
     with (
