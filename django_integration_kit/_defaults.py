@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import hashers as auth_hashers
 from django.core.cache import caches
+from django.utils.functional import empty
 
 from django_integration_kit import _frames, conf
 from django_integration_kit.services import network
@@ -18,31 +18,47 @@ _frames.hide(globals())
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 _HASHERS = "PASSWORD_HASHERS"
 _UNSET = object()
+# LazySettings' cache of the settings read so far, and its _wrapped. Read straight from its
+# __dict__ (the same dict for good): each attribute of LazySettings goes through a Python
+# __getattribute__.
+_lazy = vars(settings)
 
 
 def use_fast_hasher() -> Callable[[], None]:
     """Hash with MD5 first while keeping the project's hashers to check existing hashes; return
     the function that puts the project's hashers back exactly."""
-    hashers = settings.PASSWORD_HASHERS
     # The object override_settings() would wrap: the project's settings, or the override in
     # force. Setting the one name on it leaves every other setting LazySettings has cached.
-    holder = vars(settings)["_wrapped"]
-    saved = vars(holder).get(_HASHERS, _UNSET)
-    _set_hashers(holder, [FAST_HASHER, *(h for h in hashers if h != FAST_HASHER)])
+    holder = _lazy["_wrapped"]
+    if holder is empty:
+        # Reading a setting configures them, or says why it cannot.
+        getattr(settings, _HASHERS)
+        holder = _lazy["_wrapped"]
+    hashers = getattr(holder, _HASHERS)
+    own = vars(holder)
+    saved = own.get(_HASHERS, _UNSET)
+    fast = [FAST_HASHER]
+    fast += [hasher for hasher in hashers if hasher != FAST_HASHER]
+    own[_HASHERS] = _lazy[_HASHERS] = fast
+    _forget_hashers()
 
     def restore() -> None:
-        _set_hashers(holder, saved)
+        if saved is _UNSET:
+            # The override in force had inherited them from the settings it wraps.
+            own.pop(_HASHERS, None)
+        else:
+            own[_HASHERS] = saved
+        # An override's record of a setting deleted during the test.
+        deleted = own.get("_deleted")
+        if deleted:
+            deleted.discard(_HASHERS)
+        _lazy.pop(_HASHERS, None)
+        _forget_hashers()
 
     return restore
 
 
-def _set_hashers(holder: Any, value: object) -> None:
-    if value is _UNSET:
-        # The override in force had inherited them from the settings it wraps.
-        vars(holder).pop(_HASHERS, None)
-    else:
-        vars(holder)[_HASHERS] = value
-    vars(settings).pop(_HASHERS, None)
+def _forget_hashers() -> None:
     # What Django's receiver of setting_changed does for this setting. Sending the signal, as
     # override_settings() does, would cost more than all the rest: some twenty receivers, each
     # waiting for another setting.
@@ -66,16 +82,24 @@ def clear_caches() -> None:
         cache.clear()
 
 
-def switch_on(owner: object | None = None) -> Callable[[BaseException | None], None]:
+def switch_on(
+    owner: object | None = None, *, keep_guards: bool = False
+) -> Callable[[BaseException | None], None]:
     """Switch on the defaults ``owner`` (a test class) has not opted out of; return the
-    function that switches them off (given the error the test failed with, if known)."""
+    function that switches them off (given the error the test failed with, if known).
+
+    ``keep_guards`` leaves the network guards installed, letting calls through, afterwards."""
     if isinstance(owner, type):
         conf.check_attributes(owner)
     restore_hashers = (
         use_fast_hasher() if conf.get_setting("FAST_PASSWORD_HASHER", owner) else None
     )
     try:
-        unblock = network.block_for_test() if conf.get_setting("BLOCK_NETWORK", owner) else None
+        unblock = (
+            network.block_for_test(keep_installed=keep_guards)
+            if conf.get_setting("BLOCK_NETWORK", owner)
+            else None
+        )
     except BaseException:
         if restore_hashers is not None:
             restore_hashers()

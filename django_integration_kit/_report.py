@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote, quote_plus, unquote_plus
 
 from selectolax.lexbor import LexborHTMLParser
 
 from django_integration_kit import _frames
-from django_integration_kit.client import Exchange, exchange_of
+from django_integration_kit.client import Exchange, exchange_of, watch, watched
 
 _frames.hide(globals())
 
@@ -60,9 +59,6 @@ _INPUT_VALUE = re.compile(r"""(\svalue=["']?)([^"'>]*?)(["']|(?=[\s>]))""", re.I
 _PASSWORD_TYPE = re.compile(r"""\stype=["']?password\b""", re.IGNORECASE)
 _JWT = re.compile(r"\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*")
 _BEARER = re.compile(r"\b(Bearer|Basic|Token)\s+[\w\-.~+/=]{8,}")
-# Clients whose cookies hold secrets (the session key, the CSRF secret) that every message
-# must mask: the kit's clients, and any client a flow or form submission ran with.
-_clients: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 def is_secret_name(name: str) -> bool:
@@ -77,13 +73,6 @@ def is_secret_name(name: str) -> bool:
             if not harmless:
                 return True
     return False
-
-
-def watch(client: Any) -> None:
-    """Mask the values of ``client``'s session and CSRF cookies in every message from now on."""
-    # An object that takes no weak reference (None, for one) holds no cookies of ours.
-    with suppress(TypeError):
-        _clients.add(client)
 
 
 def mask(text: str, secrets: Iterable[object] = ()) -> str:
@@ -163,7 +152,7 @@ def _cookie_secrets() -> set[str]:
     except Exception:  # settings not configured: the default names stand
         pass
     values: set[str] = set()
-    for client in list(_clients):
+    for client in list(watched):
         cookies: Any = getattr(client, "cookies", None)
         if not hasattr(cookies, "items"):
             continue

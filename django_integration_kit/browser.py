@@ -23,8 +23,7 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django_integration_kit import _defaults, _frames, conf
 from django_integration_kit._browser_driver import BrowserDriver
 from django_integration_kit._urls import resolve_url
-from django_integration_kit.kit import KitMethods
-from django_integration_kit.testcases import _NetworkCheck, _StoryAssertions
+from django_integration_kit.testcases import _KitChecks
 
 if TYPE_CHECKING:
     from playwright.sync_api import (
@@ -160,7 +159,7 @@ def _saved(label: str, path: Path, save: Callable[[Path], None]) -> str:
     return f"  {label}: {path}"
 
 
-class BrowserTestCase(_NetworkCheck, KitMethods, _StoryAssertions, StaticLiveServerTestCase):
+class BrowserTestCase(_KitChecks, StaticLiveServerTestCase):
     """``StaticLiveServerTestCase`` with a headless Chromium page at ``self.page`` and the kit's
     flows typed into the real pages: one browser per class, a fresh context per test.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
@@ -50,16 +51,29 @@ def exchange_of(response: Any) -> Exchange:
     )
 
 
+# Clients whose cookies hold secrets (the session key, the CSRF secret) that every message
+# must mask: the kit's clients, and any client a flow or form submission ran with.
+watched: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def watch(client: Any) -> None:
+    """Mask the values of ``client``'s session and CSRF cookies in every message from now on."""
+    # Not contextlib.suppress(): its two calls cost more than the add, and every test makes
+    # two clients.
+    try:  # noqa: SIM105
+        watched.add(client)
+    except TypeError:
+        pass  # It takes no weak reference (None, for one), so holds no cookies of ours.
+
+
 class _HistoryMixin:
     kit_owner: object | None = None
 
     def _start_history(self) -> None:
-        from django_integration_kit import _report
-
         self.history: deque[Exchange] = deque(maxlen=HISTORY_SIZE)
         self.last_response: Any = None
         # Its session and CSRF cookies are secrets every message of the kit masks.
-        _report.watch(self)
+        watch(self)
 
     def _record(self, response: Any) -> Any:
         exchange = exchange_of(response)

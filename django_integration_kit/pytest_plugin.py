@@ -57,7 +57,8 @@ def kit(db: None, kit_client: KitClient) -> Iterator[Kit]:
 
     # ``db`` is a parameter, not a getfixturevalue() call: pytest-django decides at collection
     # which test databases to create, from the fixtures each test names.
-    switch_off = _defaults.switch_on()
+    switch_off = _defaults.switch_on(keep_guards=True)
+    _guards_kept[0] = True
     try:
         _defaults.per_test_setup()
         # As the test cases do before each test: check CSRF tokens when the settings ask.
@@ -65,6 +66,29 @@ def kit(db: None, kit_client: KitClient) -> Iterator[Kit]:
         yield Kit(kit_client)
     finally:
         switch_off(None)
+
+
+# Set while the kit fixture leaves the network guards installed between its tests: installing
+# them costs more than a small test. Any other test gets the socket module as it was.
+_guards_kept = [False]
+
+
+def _release_guards() -> None:
+    from django_integration_kit.services import network
+
+    _guards_kept[0] = False
+    network.release_guards()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if _guards_kept[0] and "kit" not in getattr(item, "fixturenames", ()):
+        _release_guards()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _guards_kept[0]:
+        _release_guards()
 
 
 # The report of each test's call phase, for fixtures whose teardown depends on how it went.

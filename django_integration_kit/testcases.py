@@ -32,10 +32,14 @@ def _telling(assertion: Callable[..., Any]) -> Callable[..., Any]:
     return telling
 
 
-class _StoryAssertions(SimpleTestCase):
-    """Django's response assertions whose failures also tell the response's story: the client's
-    requests up to it, its form errors, what was submitted (secrets masked) and the page.
+class _KitChecks(KitMethods, SimpleTestCase):
+    """The kit's helpers as methods, and what every kit test case checks: Django's response
+    assertions whose failures also tell the response's story (the client's requests up to it,
+    its form errors, what was submitted, secrets masked, and the page), and a blocked network
+    call the test's code caught and went on from.
 
+    One class, not a mixin each: Django's ``_pre_setup`` sets the class's clients before every
+    test, so every attribute looked up afterwards walks the class's MRO again.
     Django's message stays first. A passing assertion only pays for a ``try``.
     """
 
@@ -53,18 +57,14 @@ class _StoryAssertions(SimpleTestCase):
             story = _report.assertion_story(str(error), client=self.client, form=form)
             raise AssertionError(story) from None
 
-
-class _NetworkCheck:
-    """Fail a test after its tear-down when its code caught a blocked network call and went on."""
-
     def _callTearDown(self) -> None:
-        super()._callTearDown()  # type: ignore[misc]
+        super()._callTearDown()
         # Here rather than in _post_teardown, which unittest files as an error, not a failure.
         # A blocked call the test failed with reached unittest's runner, so it is not repeated.
         _defaults.per_test_teardown(type(self))
 
 
-class _KitTestMixin(_NetworkCheck, KitMethods, _StoryAssertions):
+class _KitTestMixin(_KitChecks):
     client_class: Any = KitClient
     async_client_class: Any = AsyncKitClient
 

@@ -171,7 +171,7 @@ def test_a_blocked_call_the_block_fails_with_is_not_reported_again():
 def test_the_hashers_are_back_when_the_guard_cannot_be_switched_on(monkeypatch):
     before = hasher_state()
 
-    def broken():
+    def broken(**kwargs):
         raise RuntimeError("no guard")
 
     monkeypatch.setattr(network, "block_for_test", broken)
@@ -208,3 +208,43 @@ def test_check_test_reports_what_was_swallowed_since_the_test_started_once(fetch
         network.start_test()
         network.check_test()  # nothing since
     # The end of the block does not report it again either.
+
+
+def test_a_hasher_setting_deleted_inside_an_override_is_back_after():
+    before = hasher_state()
+
+    with override_settings(DEBUG=True):
+        restore = _defaults.use_fast_hasher()
+        del settings.PASSWORD_HASHERS
+        restore()
+        assert hasher_state() == before
+
+    assert hasher_state() == before
+
+
+def test_guards_kept_installed_let_calls_through_until_released():
+    real = socket.getaddrinfo
+    network.block_for_test(keep_installed=True)(None)
+    try:
+        assert socket.getaddrinfo is not real
+        assert socket.getaddrinfo("127.0.0.1", 80, socket.AF_INET, socket.SOCK_STREAM)
+        close = network.block_for_test(keep_installed=True)
+        with pytest.raises(NetworkBlockedError):
+            socket.getaddrinfo("api.example", 443)
+        close(None)
+    finally:
+        network.release_guards()
+
+    assert socket.getaddrinfo is real
+    assert network._stack == []
+
+
+def test_releasing_the_guards_inside_a_region_leaves_them_until_it_ends():
+    real = socket.getaddrinfo
+    close = network.block_for_test(keep_installed=True)
+    network.release_guards()
+    with pytest.raises(NetworkBlockedError):
+        socket.getaddrinfo("api.example", 443)
+    close(None)
+
+    assert socket.getaddrinfo is real

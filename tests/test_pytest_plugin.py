@@ -184,12 +184,36 @@ def test_the_kit_fixture_puts_the_hashers_and_the_network_back_after_each_test(d
 
         def test_h_without_the_kit():
             assert_untouched()
+
+        def test_i_kit(kit):
+            assert socket.getaddrinfo is not REAL
+
+        def test_j_kit_after_kit_still_blocks(kit):
+            assert get_hasher().algorithm == "md5"
+            with pytest.raises(Exception, match="api.weather.example"):
+                socket.getaddrinfo("api.weather.example", 443)
+        """
+    )
+    django_pytester.makeconftest(
+        """
+        import socket
+
+        import pytest
+
+        REAL = socket.getaddrinfo
+
+        @pytest.hookimpl(trylast=True)
+        def pytest_unconfigure(config):
+            with open("after_the_session.txt", "w") as out:
+                out.write(str(socket.getaddrinfo is REAL))
         """
     )
 
     result = django_pytester.runpytest_subprocess("-q", "-p", "no:randomly")
 
-    result.assert_outcomes(passed=7, failed=1)
+    result.assert_outcomes(passed=9, failed=1)
+    # The guards the kit fixture kept between its tests are gone when the session ends.
+    assert (django_pytester.path / "after_the_session.txt").read_text() == "True"
     result.stdout.fnmatch_lines(
         ["E       ValueError: boom", "FAILED *::test_a_kit_test_that_raises*"]
     )

@@ -185,6 +185,9 @@ _saved: dict[str, Any] = {}
 _log: list[_Logged] = []
 _seq = [0]
 _test_start = [0]
+# While set, the guards stay in place when the last region ends, passing every call through,
+# until release_guards(): the kit fixture installs them once a session, not once a test.
+_keep_installed = [False]
 
 
 def _push(region: _Region) -> None:
@@ -202,7 +205,8 @@ def _pop(region: _Region) -> None:
         _stack[:] = [entry for entry in _stack if entry is not region]
         _recompute()
         if not _stack:
-            _uninstall()
+            if not _keep_installed[0]:
+                _uninstall()
             _resolved.clear()
             _local_hosts.clear()
             _session.clear()
@@ -755,17 +759,32 @@ def _swallowed_message(error: NetworkBlockedError, where: str) -> str:
     )
 
 
-def block_for_test() -> Callable[[BaseException | None], None]:
+def block_for_test(*, keep_installed: bool = False) -> Callable[[BaseException | None], None]:
     """Open a :func:`block_network` region for the kit's defaults; return what closes it,
-    given the error the test failed with if known, as ``__exit__`` would be."""
+    given the error the test failed with if known, as ``__exit__`` would be.
+
+    ``keep_installed`` leaves the guards in place, letting calls through, once it is closed."""
     region = _Region("block")
+    if keep_installed:
+        _keep_installed[0] = True
     _push(region)
 
     def close(failure: BaseException | None = None) -> None:
         _pop(region)
-        _report_swallowed(region.start, failure)
+        # Most tests block nothing: then there is nothing to look for, nor to forget.
+        if _seq[0] != region.start or _log:
+            _report_swallowed(region.start, failure)
 
     return close
+
+
+def release_guards() -> None:
+    """Put the real socket functions back, once no region is left, after a session of
+    ``block_for_test(keep_installed=True)``."""
+    with _lock:
+        _keep_installed[0] = False
+        if not _stack:
+            _uninstall()
 
 
 def start_test() -> None:
