@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django_integration_kit import _frames, _report
+from django_integration_kit.client import watch
 
 _frames.hide(globals())
 
@@ -205,7 +206,7 @@ def run(client: Any, make_steps: Callable[[], Steps[T]]) -> Any:
 
     The errors the flow raises are masked (:func:`_report.mask`), the client's cookies too.
     """
-    _report.watch(client)
+    watch(client)
     if is_async_client(client):
         return run_async(client, make_steps())
     with _report.masked_errors():

@@ -58,7 +58,7 @@ class _KitChecks(KitMethods, SimpleTestCase):
             raise AssertionError(story) from None
 
     def _callTearDown(self) -> None:
-        super()._callTearDown()
+        super()._callTearDown()  # type: ignore[misc]
         # Here rather than in _post_teardown, which unittest files as an error, not a failure.
         # A blocked call the test failed with reached unittest's runner, so it is not repeated.
         _defaults.per_test_teardown(type(self))

@@ -32,9 +32,8 @@ from django_integration_kit._report import (
     mask,
     page_text,
     story,
-    watch,
 )
-from django_integration_kit.client import AsyncKitClient, KitClient
+from django_integration_kit.client import AsyncKitClient, KitClient, watch
 
 pytestmark = pytest.mark.django_db
 
