@@ -37,8 +37,7 @@ def use_fast_hasher() -> Callable[[], None]:
     hashers = getattr(holder, _HASHERS)
     own = vars(holder)
     saved = own.get(_HASHERS, _UNSET)
-    fast = [FAST_HASHER]
-    fast += [hasher for hasher in hashers if hasher != FAST_HASHER]
+    fast = [FAST_HASHER, *(hasher for hasher in hashers if hasher != FAST_HASHER)]
     own[_HASHERS] = _lazy[_HASHERS] = fast
     _forget_hashers()
 

@@ -9,6 +9,7 @@ each fixture imports what it needs when a test asks for it.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
@@ -58,7 +59,6 @@ def kit(db: None, kit_client: KitClient) -> Iterator[Kit]:
     # ``db`` is a parameter, not a getfixturevalue() call: pytest-django decides at collection
     # which test databases to create, from the fixtures each test names.
     switch_off = _defaults.switch_on(keep_guards=True)
-    _guards_kept[0] = True
     try:
         _defaults.per_test_setup()
         # As the test cases do before each test: check CSRF tokens when the settings ask.
@@ -68,27 +68,23 @@ def kit(db: None, kit_client: KitClient) -> Iterator[Kit]:
         switch_off(None)
 
 
-# Set while the kit fixture leaves the network guards installed between its tests: installing
-# them costs more than a small test. Any other test gets the socket module as it was.
-_guards_kept = [False]
-
-
-def _release_guards() -> None:
-    from django_integration_kit.services import network
-
-    _guards_kept[0] = False
-    network.release_guards()
+# The kit fixture leaves the network guards installed between its tests: installing them costs
+# more than a small test. Any other test, and whatever runs after the session, gets the socket
+# module as it was. Only a session that imported the guards can have kept them.
+_NETWORK = "django_integration_kit.services.network"
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    if _guards_kept[0] and "kit" not in getattr(item, "fixturenames", ()):
-        _release_guards()
+    network = sys.modules.get(_NETWORK)
+    if network is not None and "kit" not in getattr(item, "fixturenames", ()):
+        network.release_guards()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if _guards_kept[0]:
-        _release_guards()
+    network = sys.modules.get(_NETWORK)
+    if network is not None:
+        network.release_guards()
 
 
 # The report of each test's call phase, for fixtures whose teardown depends on how it went.

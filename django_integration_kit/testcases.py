@@ -38,8 +38,6 @@ class _KitChecks(KitMethods, SimpleTestCase):
     its form errors, what was submitted, secrets masked, and the page), and a blocked network
     call the test's code caught and went on from.
 
-    One class, not a mixin each: Django's ``_pre_setup`` sets the class's clients before every
-    test, so every attribute looked up afterwards walks the class's MRO again.
     Django's message stays first. A passing assertion only pays for a ``try``.
     """
 

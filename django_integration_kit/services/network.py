@@ -735,6 +735,9 @@ def _is_test_file(path: str) -> bool:
 def _report_swallowed(start: int, exc: BaseException | None) -> None:
     """Fail with the blocked calls since ``start`` that code caught and went on from, but for
     those ``exc`` (what the region or test failed with) holds: they are in its traceback."""
+    # Most regions and tests block nothing: then there is nothing to look for, nor to forget.
+    if _seq[0] == start and not _log:
+        return
     seen = _chain(exc)
     problems = []
     with _lock:
@@ -771,16 +774,16 @@ def block_for_test(*, keep_installed: bool = False) -> Callable[[BaseException |
 
     def close(failure: BaseException | None = None) -> None:
         _pop(region)
-        # Most tests block nothing: then there is nothing to look for, nor to forget.
-        if _seq[0] != region.start or _log:
-            _report_swallowed(region.start, failure)
+        _report_swallowed(region.start, failure)
 
     return close
 
 
 def release_guards() -> None:
     """Put the real socket functions back, once no region is left, after a session of
-    ``block_for_test(keep_installed=True)``."""
+    ``block_for_test(keep_installed=True)``; nothing otherwise."""
+    if not _keep_installed[0]:
+        return
     with _lock:
         _keep_installed[0] = False
         if not _stack:
@@ -798,9 +801,7 @@ def check_test(failure: BaseException | None = None) -> None:
     ``failure`` is the error the test failed with, if known: a blocked call in its chain
     (``raise ServiceDown from error``) is in its traceback already. One that the test failed
     with outright reached the test runner, and is never reported again."""
-    # Most tests block nothing: then there is nothing to look for.
-    if _seq[0] != _test_start[0]:
-        _report_swallowed(_test_start[0], failure)
+    _report_swallowed(_test_start[0], failure)
 
 
 def _configured_hosts() -> set[str]:
