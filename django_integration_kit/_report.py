@@ -152,7 +152,7 @@ def _cookie_secrets() -> set[str]:
     except Exception:  # settings not configured: the default names stand
         pass
     values: set[str] = set()
-    for client in list(watched):
+    for client in watched():
         cookies: Any = getattr(client, "cookies", None)
         if not hasattr(cookies, "items"):
             continue

@@ -52,26 +52,38 @@ def exchange_of(response: Any) -> Exchange:
 
 
 # Clients whose cookies hold secrets (the session key, the CSRF secret) that every message
-# must mask: the kit's clients, and any client a flow or form submission ran with.
-watched: weakref.WeakSet[Any] = weakref.WeakSet()
+# must mask: the kit's clients, and any client a flow or form submission ran with. Plain weak
+# references, pruned as they pile up: a WeakSet's add and its callback when the client goes
+# cost more, and every test makes two clients.
+_watched: list[weakref.ref[Any]] = []
+_prune_at = 256
 
 
 def watch(client: Any) -> None:
     """Mask the values of ``client``'s session and CSRF cookies in every message from now on."""
-    # Not contextlib.suppress(): its two calls cost more than the add, and every test makes
-    # two clients.
-    try:  # noqa: SIM105
-        watched.add(client)
+    global _prune_at
+    try:
+        _watched.append(weakref.ref(client))
     except TypeError:
-        pass  # It takes no weak reference (None, for one), so holds no cookies of ours.
+        return  # It takes no weak reference (None, for one), so holds no cookies of ours.
+    if len(_watched) >= _prune_at:
+        # A client's plain weak reference is one object however often it is watched.
+        _watched[:] = {id(ref): ref for ref in _watched if ref() is not None}.values()
+        _prune_at = max(256, 2 * len(_watched))
+
+
+def watched() -> list[Any]:
+    """The clients :func:`watch` was given that are still alive, each once."""
+    alive = {id(ref): client for ref in _watched if (client := ref()) is not None}
+    return list(alive.values())
 
 
 class _HistoryMixin:
     kit_owner: object | None = None
+    last_response: Any = None
 
     def _start_history(self) -> None:
         self.history: deque[Exchange] = deque(maxlen=HISTORY_SIZE)
-        self.last_response: Any = None
         # Its session and CSRF cookies are secrets every message of the kit masks.
         watch(self)
 
@@ -104,6 +116,16 @@ class AsyncKitClient(_HistoryMixin, AsyncClient):
 
     async def request(self, **request: Any) -> Any:
         return self._record(await super().request(**request))
+
+
+def release(client: object) -> None:
+    """Let go of ``client``'s last response at the end of its test."""
+    # The response refers back to its client (Django's response.client): kept, the two, the
+    # client's middleware chain and the request's objects wait for the garbage collector,
+    # which then costs a small test more than the kit's client does.
+    own = getattr(client, "__dict__", None)
+    if own is not None:
+        own.pop("last_response", None)
 
 
 def set_enforce_csrf(client: Client | AsyncClient, enforce: bool) -> None:

@@ -53,7 +53,7 @@ def kit(db: None, kit_client: KitClient) -> Iterator[Kit]:
     Ask for ``transactional_db`` beside it for code that commits for real.
     """
     from django_integration_kit import _defaults, conf
-    from django_integration_kit.client import set_enforce_csrf
+    from django_integration_kit.client import release, set_enforce_csrf
     from django_integration_kit.kit import Kit
 
     # ``db`` is a parameter, not a getfixturevalue() call: pytest-django decides at collection
@@ -65,6 +65,7 @@ def kit(db: None, kit_client: KitClient) -> Iterator[Kit]:
         set_enforce_csrf(kit_client, bool(conf.get_setting("ENFORCE_CSRF")))
         yield Kit(kit_client)
     finally:
+        release(kit_client)
         switch_off(None)
 
 

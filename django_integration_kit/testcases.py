@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import functools
+import types
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
 from django_integration_kit import _defaults, _frames, _report, conf
-from django_integration_kit.client import AsyncKitClient, KitClient, set_enforce_csrf
+from django_integration_kit.client import AsyncKitClient, KitClient, release, set_enforce_csrf
 from django_integration_kit.kit import KitMethods
 
 _frames.hide(globals())
+
+_Case = TypeVar("_Case", bound=type)
 
 
 def _telling(assertion: Callable[..., Any]) -> Callable[..., Any]:
@@ -81,12 +84,56 @@ class _KitTestMixin(_KitChecks):
                 set_enforce_csrf(client, enforce)
         _defaults.per_test_setup(cls)
 
+    def _post_teardown(self) -> None:
+        release(self.client)
+        release(getattr(self, "async_client", None))
+        super()._post_teardown()  # type: ignore[misc]
+
     client: Any
 
 
+def _flattened(case: _Case) -> _Case:
+    """``case`` rebuilt on its Django test case alone, the kit's members in its own ``__dict__``.
+
+    Django's ``_pre_setup()`` sets ``cls.client`` before every test, and Python then looks each
+    name up again through the class's whole MRO: the three kit classes in it cost every test
+    ~21 k instructions (benchmarks/results.md, section 9). A zero-argument ``super()`` in them
+    starts after the rebuilt class, as it did after theirs.
+    """
+    django_case = case.__bases__[-1]
+    namespace: dict[str, Any] = {}
+    for klass in reversed(case.__mro__[: case.__mro__.index(django_case)]):
+        namespace.update(vars(klass))
+    del namespace["__dict__"], namespace["__weakref__"]
+    cell = types.CellType()
+    namespace = {name: _rebound(member, cell) for name, member in namespace.items()}
+    cell.cell_contents = flat = type(case)(case.__name__, (django_case,), namespace)
+    return flat
+
+
+def _rebound(member: Any, cell: types.CellType) -> Any:
+    """``member`` with the class its zero-argument ``super()`` refers to taken from ``cell``."""
+    if isinstance(member, (classmethod, staticmethod)):
+        return type(member)(_rebound(member.__func__, cell))
+    if (
+        not isinstance(member, types.FunctionType)
+        or "__class__" not in member.__code__.co_freevars
+    ):
+        return member
+    closure = list(member.__closure__ or ())
+    closure[member.__code__.co_freevars.index("__class__")] = cell
+    rebound = types.FunctionType(
+        member.__code__, member.__globals__, member.__name__, member.__defaults__, tuple(closure)
+    )
+    rebound.__kwdefaults__ = member.__kwdefaults__
+    return functools.update_wrapper(rebound, member)
+
+
+@_flattened
 class IntegrationTestCase(_KitTestMixin, TestCase):
     """``django.test.TestCase`` with the kit's client, helpers and safe, fast defaults."""
 
 
+@_flattened
 class IntegrationTransactionTestCase(_KitTestMixin, TransactionTestCase):
     """``django.test.TransactionTestCase`` with the kit: for code that commits for real."""

@@ -1,7 +1,12 @@
+import gc
+import weakref
+
 import pytest
+from django.test import Client
 
 from django_integration_kit import KitClient
-from django_integration_kit.client import HISTORY_SIZE, Exchange
+from django_integration_kit import client as client_module
+from django_integration_kit.client import HISTORY_SIZE, Exchange, release, watch, watched
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +36,32 @@ def test_exchanges_read_like_a_log():
     assert (
         str(Exchange("POST", "/login/", 302, "/dashboard/")) == "POST /login/ 302 -> /dashboard/"
     )
+
+
+def test_watched_clients_are_the_live_ones_each_once():
+    kept = KitClient()
+    for _ in range(1000):
+        KitClient()
+        watch(kept)
+
+    assert watched().count(kept) == 1
+    # Clients that went are pruned as they pile up, not kept for good.
+    assert len(client_module._watched) < 600
+
+
+def test_a_client_lets_go_of_its_last_response_when_released():
+    client = KitClient()
+    client.get("/")
+    response = weakref.ref(client.last_response)
+
+    release(client)
+
+    assert client.last_response is None
+    assert list(client.history) == [Exchange("GET", "/", 200)]
+    gc.collect()
+    assert response() is None
+
+
+def test_releasing_anything_else_does_nothing():
+    release(None)
+    release(Client())

@@ -248,3 +248,26 @@ def test_releasing_the_guards_inside_a_region_leaves_them_until_it_ends():
     close(None)
 
     assert socket.getaddrinfo is real
+
+
+def _locmem(location):
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": location}
+
+
+def test_clear_caches_empties_every_configured_cache_as_the_settings_change():
+    from django.core.cache import caches
+
+    caches["default"].set("leak", 1)
+    _defaults.clear_caches()
+    assert caches["default"].get("leak") is None
+
+    with override_settings(CACHES={"default": _locmem("kit-a"), "sessions": _locmem("kit-b")}):
+        caches["default"].set("leak", 1)
+        caches["sessions"].set("leak", 2)
+        _defaults.clear_caches()
+        assert (caches["default"].get("leak"), caches["sessions"].get("leak")) == (None, None)
+
+    # Back to the project's caches, with the caches of the override forgotten.
+    caches["default"].set("leak", 3)
+    _defaults.clear_caches()
+    assert caches["default"].get("leak") is None

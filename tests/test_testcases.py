@@ -352,3 +352,46 @@ def test_ordinary_attributes_of_a_test_class_are_not_taken_for_settings():
             pass
 
     check_attributes(OrdinaryTests)
+
+
+@pytest.mark.django_db
+def test_each_test_case_is_its_django_case_with_the_kits_members_in_its_own_dict():
+    from django.test import TestCase, TransactionTestCase
+
+    for case, django_case in [
+        (IntegrationTestCase, TestCase),
+        (IntegrationTransactionTestCase, TransactionTestCase),
+    ]:
+        # Each class in a test case's MRO costs every test (benchmarks/results.md, section 9).
+        assert case.__mro__[1:] == django_case.__mro__
+        for name in ("login_as", "submit_form", "assertContains", "_pre_setup", "setUpClass"):
+            assert name in vars(case)
+
+
+@pytest.mark.django_db
+def test_super_in_the_kits_members_reaches_djangos_and_a_subclass_can_extend_them():
+    calls = []
+
+    class Extended(IntegrationTestCase):
+        @classmethod
+        def setUpClass(cls):
+            calls.append("setUpClass")
+            super().setUpClass()
+
+        def _post_teardown(self):
+            super()._post_teardown()
+            calls.append(("last response", type(self).client.last_response))
+
+        def test_it(self):
+            self.client.get("/")
+            assert self.client.kit_owner is Extended
+            assert self.last_response.status_code == 200
+            with self.assertRaises(AssertionError):
+                self.assertContains(self.last_response, "not on the page")
+
+    result = run_tests(Extended)
+
+    assert result.wasSuccessful(), result.errors + result.failures
+    # The client lets go of its response at the end of the test: the response refers back to
+    # the client, and the pair would otherwise wait for the garbage collector.
+    assert calls == ["setUpClass", ("last response", None)]
