@@ -67,13 +67,13 @@ def watch(client: Any) -> None:
     except TypeError:
         return  # It takes no weak reference (None, for one), so holds no cookies of ours.
     if len(_watched) >= _prune_at:
-        # A client's plain weak reference is one object however often it is watched.
-        _watched[:] = {id(ref): ref for ref in _watched if ref() is not None}.values()
+        _watched[:] = [weakref.ref(live) for live in watched()]
         _prune_at = max(256, 2 * len(_watched))
 
 
 def watched() -> list[Any]:
     """The clients :func:`watch` was given that are still alive, each once."""
+    # A client's plain weak reference is one object however often it is watched.
     alive = {id(ref): client for ref in _watched if (client := ref()) is not None}
     return list(alive.values())
 
