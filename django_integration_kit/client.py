@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from collections import deque
 from dataclasses import dataclass
@@ -35,20 +36,34 @@ def exchange_of(response: Any) -> Exchange:
     recorded = getattr(response, "_kit_exchange", None)
     if isinstance(recorded, Exchange):
         return recorded
+    exchange = _exchange(*_facts(response))
+    # The flows, submit_form and the messages describe a response more than once; one that
+    # takes no attributes is described each time.
+    with contextlib.suppress(AttributeError):
+        response._kit_exchange = exchange
+    return exchange
+
+
+def _facts(response: Any) -> tuple[Any, int, str | None]:
+    """What an :class:`Exchange` of ``response`` is made from: its request (or, without one, its
+    WSGI environ), its status and its redirect's ``Location``."""
     request = getattr(response, "wsgi_request", None) or getattr(response, "asgi_request", None)
-    if request is not None:
-        method, path = request.method or "GET", request.get_full_path()
-    else:
-        environ = getattr(response, "request", None) or {}
-        query = environ.get("QUERY_STRING", "")
-        path = environ.get("PATH_INFO", "?") + (f"?{query}" if query else "")
-        method = environ.get("REQUEST_METHOD", "GET")
-    return Exchange(
-        method=str(method).upper(),
-        path=path,
-        status_code=response.status_code,
-        location=response.headers.get("Location") if 300 <= response.status_code < 400 else None,
+    status = response.status_code
+    return (
+        request if request is not None else (getattr(response, "request", None) or {}),
+        status,
+        response.headers.get("Location") if 300 <= status < 400 else None,
     )
+
+
+def _exchange(source: Any, status_code: int, location: str | None) -> Exchange:
+    if isinstance(source, dict):
+        query = source.get("QUERY_STRING", "")
+        path = source.get("PATH_INFO", "?") + (f"?{query}" if query else "")
+        method = source.get("REQUEST_METHOD", "GET")
+    else:
+        method, path = source.method or "GET", source.get_full_path()
+    return Exchange(str(method).upper(), path, status_code, location)
 
 
 # Clients whose cookies hold secrets (the session key, the CSRF secret) that every message
@@ -81,27 +96,30 @@ def watched() -> list[Any]:
 class _HistoryMixin:
     kit_owner: object | None = None
     last_response: Any = None
+    # What each recent response's Exchange is made from, newest last; made at the first one.
+    # Describing a response (its path escaped, a frozen dataclass) costs more than the rest of
+    # recording it, and is only needed when something reads the history.
+    _answers: deque[tuple[Any, int, str | None]] | None = None
 
-    def _start_history(self) -> None:
-        self.history: deque[Exchange] = deque(maxlen=HISTORY_SIZE)
-        # Its session and CSRF cookies are secrets every message of the kit masks.
-        watch(self)
+    @property
+    def history(self) -> list[Exchange]:
+        """The client's recent requests (up to ``HISTORY_SIZE``), oldest first."""
+        return [_exchange(*facts) for facts in self._answers or ()]
 
     def _record(self, response: Any) -> Any:
-        exchange = exchange_of(response)
-        # submit_form and the flows describe the response again: they find it here.
-        response._kit_exchange = exchange
-        self.history.append(exchange)
+        answers = self._answers
+        if answers is None:
+            answers = self._answers = deque(maxlen=HISTORY_SIZE)
+            # From its first response on, its session and CSRF cookies are secrets every
+            # message of the kit masks.
+            watch(self)
+        answers.append(_facts(response))
         self.last_response = response
         return response
 
 
 class KitClient(_HistoryMixin, Client):
     """``django.test.Client`` that records its recent requests and ``last_response``."""
-
-    def __init__(self, enforce_csrf_checks: bool = False, *args: Any, **defaults: Any) -> None:
-        super().__init__(enforce_csrf_checks, *args, **defaults)
-        self._start_history()
 
     def request(self, **request: Any) -> Any:
         return self._record(super().request(**request))
@@ -110,22 +128,19 @@ class KitClient(_HistoryMixin, Client):
 class AsyncKitClient(_HistoryMixin, AsyncClient):
     """``django.test.AsyncClient`` that records its recent requests and ``last_response``."""
 
-    def __init__(self, enforce_csrf_checks: bool = False, *args: Any, **defaults: Any) -> None:
-        super().__init__(enforce_csrf_checks, *args, **defaults)
-        self._start_history()
-
     async def request(self, **request: Any) -> Any:
         return self._record(await super().request(**request))
 
 
-def release(client: object) -> None:
-    """Let go of ``client``'s last response at the end of its test."""
+def release(*clients: object) -> None:
+    """Let go of each of ``clients``' last response at the end of its test."""
     # The response refers back to its client (Django's response.client): kept, the two, the
     # client's middleware chain and the request's objects wait for the garbage collector,
     # which then costs a small test more than the kit's client does.
-    own = getattr(client, "__dict__", None)
-    if own is not None:
-        own.pop("last_response", None)
+    for client in clients:
+        own = getattr(client, "__dict__", None)
+        if own is not None:
+            own.pop("last_response", None)
 
 
 def set_enforce_csrf(client: Client | AsyncClient, enforce: bool) -> None:

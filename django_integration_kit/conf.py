@@ -279,33 +279,48 @@ def get_setting(name: str, owner: object | None = None) -> Any:
 _TYPO_CUTOFF = 0.85
 
 
+_FRAMEWORKS = ("django", "unittest", "django_integration_kit")
+
+
 def check_attributes(owner: type) -> None:
     """Refuse a lower-case attribute of the test class ``owner`` (or a base of it that is not
     Django's, unittest's or the kit's) that is a misspelt setting: ``block_netwrok`` would
     otherwise be silently ignored."""
-    from django.core.exceptions import ImproperlyConfigured
-
-    settings = list(_ATTRIBUTES.values())
-    foreign: set[str] = set()
-    for klass in owner.__mro__:
-        if klass.__module__.split(".")[0] in ("django", "unittest", "django_integration_kit"):
-            foreign.update(klass.__dict__)
-    for klass in owner.__mro__:
-        if klass.__module__.split(".")[0] in ("django", "unittest", "django_integration_kit"):
+    settings = _ATTRIBUTES.values()
+    # Most classes have no plain attribute at all beside their tests: the names of Django's
+    # and unittest's classes, which cost more to gather than the rest, are then not needed.
+    candidates = [
+        (klass, name)
+        for klass in owner.__mro__
+        if klass.__module__.split(".")[0] not in _FRAMEWORKS
+        for name, value in vars(klass).items()
+        if not name.startswith("_")
+        and name == name.lower()
+        and name not in settings
+        and not callable(value)
+        and not isinstance(value, (property, staticmethod, classmethod))
+    ]
+    if not candidates:
+        return
+    frameworks = {
+        name
+        for klass in owner.__mro__
+        if klass.__module__.split(".")[0] in _FRAMEWORKS
+        for name in vars(klass)
+    }
+    for klass, name in candidates:
+        if name in frameworks:
             continue
-        for name, value in klass.__dict__.items():
-            if name in foreign or name in settings or name.startswith("_") or name != name.lower():
-                continue
-            if callable(value) or isinstance(value, (property, staticmethod, classmethod)):
-                continue
-            close = difflib.get_close_matches(name, settings, n=1, cutoff=_TYPO_CUTOFF)
-            if close:
-                raise ImproperlyConfigured(
-                    f"{klass.__name__}.{name} is not a django-integration-kit setting, so it "
-                    f"would be ignored. Did you mean {close[0]!r} (the class attribute for "
-                    f"INTEGRATION_KIT[{close[0].upper()!r}])? Rename it, or rename the "
-                    "attribute if it is not meant as a setting."
-                )
+        close = difflib.get_close_matches(name, settings, n=1, cutoff=_TYPO_CUTOFF)
+        if close:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(
+                f"{klass.__name__}.{name} is not a django-integration-kit setting, so it "
+                f"would be ignored. Did you mean {close[0]!r} (the class attribute for "
+                f"INTEGRATION_KIT[{close[0].upper()!r}])? Rename it, or rename the "
+                "attribute if it is not meant as a setting."
+            )
 
 
 def owner_of(client: object) -> object | None:

@@ -81,12 +81,12 @@ class _KitTestMixin(_KitChecks):
         for client in (cls.client, getattr(cls, "async_client", None)):
             if client is not None:
                 client.kit_owner = cls
-                set_enforce_csrf(client, enforce)
+                if client.handler.enforce_csrf_checks is not enforce:
+                    set_enforce_csrf(client, enforce)
         _defaults.per_test_setup(cls)
 
     def _post_teardown(self) -> None:
-        release(self.client)
-        release(getattr(self, "async_client", None))
+        release(self.client, getattr(self, "async_client", None))
         super()._post_teardown()  # type: ignore[misc]
 
     client: Any

@@ -2,11 +2,19 @@ import gc
 import weakref
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 
 from django_integration_kit import KitClient
 from django_integration_kit import client as client_module
-from django_integration_kit.client import HISTORY_SIZE, Exchange, release, watch, watched
+from django_integration_kit.client import (
+    HISTORY_SIZE,
+    Exchange,
+    exchange_of,
+    release,
+    watch,
+    watched,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +40,42 @@ def test_the_history_keeps_the_recent_requests():
     assert len(client.history) == HISTORY_SIZE
 
 
+def test_a_client_without_requests_has_an_empty_history():
+    assert KitClient().history == []
+
+
+def test_the_history_is_a_copy_the_test_may_change():
+    client = KitClient()
+    client.get("/")
+
+    client.history.clear()
+
+    assert client.history == [Exchange("GET", "/", 200)]
+
+
+def test_a_client_is_watched_from_its_first_response():
+    client = KitClient()
+    assert client not in watched()
+
+    client.get("/")
+
+    assert client in watched()
+
+
+def test_a_response_is_described_once():
+    response = KitClient().get("/?page=2")
+
+    assert exchange_of(response) == Exchange("GET", "/?page=2", 200)
+    assert exchange_of(response) is exchange_of(response)
+
+
+def test_a_response_without_its_request_is_described_from_its_environ():
+    response = HttpResponse(status=302, headers={"Location": "/login/"})
+    response.request = {"REQUEST_METHOD": "post", "PATH_INFO": "/cart/", "QUERY_STRING": "a=1"}
+
+    assert exchange_of(response) == Exchange("POST", "/cart/?a=1", 302, "/login/")
+
+
 def test_exchanges_read_like_a_log():
     assert (
         str(Exchange("POST", "/login/", 302, "/dashboard/")) == "POST /login/ 302 -> /dashboard/"
@@ -41,7 +85,7 @@ def test_exchanges_read_like_a_log():
 def test_watched_clients_are_the_live_ones_each_once():
     kept = KitClient()
     for _ in range(1000):
-        KitClient()
+        watch(KitClient())
         watch(kept)
 
     assert watched().count(kept) == 1
@@ -62,6 +106,16 @@ def test_a_client_lets_go_of_its_last_response_when_released():
     assert response() is None
 
 
+def test_releasing_lets_go_of_every_client_given():
+    clients = [KitClient(), KitClient()]
+    for client in clients:
+        client.get("/")
+
+    release(*clients, None)
+
+    assert [client.last_response for client in clients] == [None, None]
+
+
 def test_releasing_anything_else_does_nothing():
     release(None)
-    release(Client())
+    release(Client(), object())
