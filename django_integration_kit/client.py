@@ -119,14 +119,16 @@ class _HistoryMixin:
 
 
 class KitClient(_HistoryMixin, Client):
-    """``django.test.Client`` that records its recent requests and ``last_response``."""
+    """``django.test.Client`` that records its recent requests (``history``) and
+    ``last_response``."""
 
     def request(self, **request: Any) -> Any:
         return self._record(super().request(**request))
 
 
 class AsyncKitClient(_HistoryMixin, AsyncClient):
-    """``django.test.AsyncClient`` that records its recent requests and ``last_response``."""
+    """``django.test.AsyncClient`` that records its recent requests (``history``) and
+    ``last_response``."""
 
     async def request(self, **request: Any) -> Any:
         return self._record(await super().request(**request))

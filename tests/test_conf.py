@@ -461,6 +461,19 @@ def test_attributes_of_djangos_unittests_and_the_kits_classes_are_not_taken_for_
     check_attributes(CheckoutTests)
 
 
+def test_a_misspelt_setting_after_an_attribute_of_djangos_classes_is_refused():
+    class Base:
+        __module__ = "django.test.testcases"
+        login_field = "email"
+
+    class CheckoutTests(Base):
+        login_field = "username"
+        block_netwrok = False
+
+    with pytest.raises(ImproperlyConfigured, match=r"^CheckoutTests\.block_netwrok is not a "):
+        check_attributes(CheckoutTests)
+
+
 @pytest.mark.parametrize("module", ["djangoshop.tests", "unittests.checkout", "unittest_extras"])
 def test_a_test_class_in_a_module_named_like_djangos_or_unittests_is_checked(module):
     class CheckoutTests:
