@@ -128,7 +128,24 @@ class KitClient(_HistoryMixin, Client):
 
 class AsyncKitClient(_HistoryMixin, AsyncClient):
     """``django.test.AsyncClient`` that records its recent requests (``history``) and
-    ``last_response``."""
+    ``last_response``; it is built at its first use."""
+
+    def __init__(self, enforce_csrf_checks: bool = False, *args: Any, **defaults: Any) -> None:
+        # Django's test cases make an async client for every test, and most tests never use
+        # it: building one (its handler, cookie jar, error stream) costs as much as a client.
+        self._kit_pending = [enforce_csrf_checks, args, defaults]
+
+    def __getattr__(self, name: str) -> Any:
+        own = self.__dict__
+        pending = own.get("_kit_pending")
+        if pending is None or name.startswith("__"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        del own["_kit_pending"]
+        # What the test set on the client before its first use stays set.
+        assigned = dict(own)
+        super().__init__(pending[0], *pending[1], **pending[2])
+        own.update(assigned)
+        return getattr(self, name)
 
     async def request(self, **request: Any) -> Any:
         return self._record(await super().request(**request))
@@ -147,4 +164,8 @@ def release(*clients: object) -> None:
 
 def set_enforce_csrf(client: Client | AsyncClient, enforce: bool) -> None:
     """Make ``client`` check CSRF tokens the way a browser's server would."""
-    client.handler.enforce_csrf_checks = enforce
+    pending = vars(client).get("_kit_pending")
+    if pending is not None:
+        pending[0] = enforce  # An AsyncKitClient not yet built is built so.
+    else:
+        client.handler.enforce_csrf_checks = enforce

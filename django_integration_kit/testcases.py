@@ -81,8 +81,7 @@ class _KitTestMixin(_KitChecks):
         for client in (cls.client, getattr(cls, "async_client", None)):
             if client is not None:
                 client.kit_owner = cls
-                if client.handler.enforce_csrf_checks is not enforce:
-                    set_enforce_csrf(client, enforce)
+                set_enforce_csrf(client, enforce)
         _defaults.per_test_setup(cls)
 
     def _post_teardown(self) -> None:

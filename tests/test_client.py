@@ -2,16 +2,18 @@ import gc
 import weakref
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.http import HttpResponse
 from django.test import Client
 
-from django_integration_kit import KitClient
+from django_integration_kit import AsyncKitClient, KitClient
 from django_integration_kit import client as client_module
 from django_integration_kit.client import (
     HISTORY_SIZE,
     Exchange,
     exchange_of,
     release,
+    set_enforce_csrf,
     watch,
     watched,
 )
@@ -74,6 +76,38 @@ def test_a_response_without_its_request_is_described_from_its_environ():
     response.request = {"REQUEST_METHOD": "post", "PATH_INFO": "/cart/", "QUERY_STRING": "a=1"}
 
     assert exchange_of(response) == Exchange("POST", "/cart/?a=1", 302, "/login/")
+
+
+def test_the_async_client_is_built_at_its_first_use():
+    client = AsyncKitClient(HTTP_HOST="shop.test")
+    assert "handler" not in vars(client)
+    assert client.history == []
+    assert not hasattr(client, "__aenter__")
+    assert "handler" not in vars(client)
+
+    response = async_to_sync(client.get)("/")
+
+    assert response.status_code == 200
+    assert client.defaults == {"HTTP_HOST": "shop.test"}
+    assert client.history == [Exchange("GET", "/", 200)]
+    assert not hasattr(client, "no_such_attribute")
+
+
+def test_what_a_test_sets_on_the_async_client_before_its_first_use_stays():
+    client = AsyncKitClient()
+    client.raise_request_exception = False
+
+    assert client.handler.enforce_csrf_checks is False  # built here
+    assert client.raise_request_exception is False
+
+
+def test_csrf_checking_set_before_the_async_client_is_built_applies_to_it():
+    client = AsyncKitClient()
+
+    set_enforce_csrf(client, True)
+
+    assert "handler" not in vars(client)
+    assert client.handler.enforce_csrf_checks is True
 
 
 def test_exchanges_read_like_a_log():
