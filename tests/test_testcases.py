@@ -51,6 +51,10 @@ class OptOutTests(IntegrationTestCase):
     def test_csrf_is_enforced_on_raw_posts(self):
         assert self.client.post("/contact/", {"name": "x"}).status_code == 403
 
+    async def test_csrf_is_enforced_on_the_async_clients_raw_posts(self):
+        response = await self.async_client.post("/contact/", {"name": "x"})
+        assert response.status_code == 403
+
     def test_kit_forms_still_pass_csrf(self):
         self.client.get("/contact/")
         assert self.submit_form(name="Bob").status_code == 302
