@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.core.cache import caches
 from django.utils.functional import empty
 
 from django_integration_kit import _frames, conf
+from django_integration_kit.client import set_enforce_csrf
 from django_integration_kit.services import network
 
 _frames.hide(globals())
@@ -116,8 +117,12 @@ def switch_on(
         if restore_hashers is not None:
             restore_hashers()
         raise
+    if isinstance(owner, type):
+        # Its tests' settings are read at the first of them, and kept until it ends.
+        _plans[owner] = None
 
     def switch_off(failure: BaseException | None = None) -> None:
+        _plans.pop(owner, None)
         try:
             if unblock is not None:
                 unblock(failure)
@@ -140,15 +145,39 @@ def kit_defaults(owner: object | None = None) -> Iterator[None]:
     switch_off(None)
 
 
-def per_test_setup(owner: object | None = None) -> None:
-    """What runs before each test: cleared caches, and a fresh count of blocked calls."""
+# What each test of a class whose defaults are on gets, (ENFORCE_CSRF, CLEAR_CACHES,
+# BLOCK_NETWORK), read at its first test: after setUpClass, so a class-level override_settings
+# counts, as it did when every test read them. None until then.
+_plans: dict[object, tuple[bool, bool, bool] | None] = {}
+
+
+def _plan(owner: object | None) -> tuple[bool, bool, bool]:
+    plan = _plans.get(owner)
+    if plan is None:
+        plan = (
+            bool(conf.get_setting("ENFORCE_CSRF", owner)),
+            bool(conf.get_setting("CLEAR_CACHES", owner)),
+            bool(conf.get_setting("BLOCK_NETWORK", owner)),
+        )
+        if owner in _plans:
+            _plans[owner] = plan
+    return plan
+
+
+def per_test_setup(owner: object | None = None, clients: Iterable[Any] = ()) -> None:
+    """What runs before each test: ``clients`` check CSRF tokens where the settings ask,
+    caches are cleared, and blocked calls are counted afresh."""
+    enforce_csrf, clear, _ = _plan(owner)
     network.start_test()
-    if conf.get_setting("CLEAR_CACHES", owner):
+    if enforce_csrf:
+        for client in clients:
+            set_enforce_csrf(client, True)
+    if clear:
         clear_caches()
 
 
 def per_test_teardown(owner: object | None = None, failure: BaseException | None = None) -> None:
     """What runs after each test: a blocked network call that the code caught and went on from
     fails it. ``failure``, the error the test failed with if known, is not repeated."""
-    if conf.get_setting("BLOCK_NETWORK", owner):
+    if _plan(owner)[2]:
         network.check_test(failure)

@@ -292,12 +292,13 @@ def check_attributes(owner: type) -> None:
     candidates = [
         (klass, name)
         for klass in owner.__mro__
-        if klass.__module__.split(".")[0] not in _FRAMEWORKS
+        if klass is not object and klass.__module__.split(".")[0] not in _FRAMEWORKS
         for name, value in vars(klass).items()
-        if not name.startswith("_")
+        # Tests and other methods go at the first check.
+        if not callable(value)
+        and not name.startswith("_")
         and name == name.lower()
         and name not in settings
-        and not callable(value)
         and not isinstance(value, (property, staticmethod, classmethod))
     ]
     if not candidates:

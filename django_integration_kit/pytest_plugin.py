@@ -52,17 +52,15 @@ def kit(db: None, kit_client: KitClient) -> Iterator[Kit]:
 
     Ask for ``transactional_db`` beside it for code that commits for real.
     """
-    from django_integration_kit import _defaults, conf
-    from django_integration_kit.client import release, set_enforce_csrf
+    from django_integration_kit import _defaults
+    from django_integration_kit.client import release
     from django_integration_kit.kit import Kit
 
     # ``db`` is a parameter, not a getfixturevalue() call: pytest-django decides at collection
     # which test databases to create, from the fixtures each test names.
     switch_off = _defaults.switch_on(keep_guards=True)
     try:
-        _defaults.per_test_setup()
-        # As the test cases do before each test: check CSRF tokens when the settings ask.
-        set_enforce_csrf(kit_client, bool(conf.get_setting("ENFORCE_CSRF")))
+        _defaults.per_test_setup(clients=(kit_client,))
         yield Kit(kit_client)
     finally:
         release(kit_client)

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
-from django_integration_kit import _defaults, _frames, _report, conf
-from django_integration_kit.client import AsyncKitClient, KitClient, release, set_enforce_csrf
+from django_integration_kit import _defaults, _frames, _report
+from django_integration_kit.client import AsyncKitClient, KitClient, release
 from django_integration_kit.kit import KitMethods
 
 _frames.hide(globals())
@@ -77,18 +77,17 @@ class _KitTestMixin(_KitChecks):
     @classmethod
     def _pre_setup(cls) -> None:
         super()._pre_setup()  # type: ignore[misc]
-        enforce = bool(conf.get_setting("ENFORCE_CSRF", cls))
-        for client in (cls.client, getattr(cls, "async_client", None)):
-            if client is not None:
-                client.kit_owner = cls
-                set_enforce_csrf(client, enforce)
-        _defaults.per_test_setup(cls)
+        clients = (cls.client, cls.async_client)
+        for client in clients:
+            client.kit_owner = cls
+        _defaults.per_test_setup(cls, clients)
 
     def _post_teardown(self) -> None:
-        release(self.client, getattr(self, "async_client", None))
+        release(self.client, self.async_client)
         super()._post_teardown()  # type: ignore[misc]
 
     client: Any
+    async_client: Any
 
 
 def _flattened(case: _Case) -> _Case:

@@ -271,3 +271,57 @@ def test_clear_caches_empties_every_configured_cache_as_the_settings_change():
     caches["default"].set("leak", 3)
     _defaults.clear_caches()
     assert caches["default"].get("leak") is None
+
+
+def test_a_classs_tests_get_its_settings_as_read_at_its_first_test():
+    from django.core.cache import cache
+
+    class CheckoutTests:
+        pass
+
+    switch_off = _defaults.switch_on(CheckoutTests)
+    try:
+        # As a class-level override_settings does, after the defaults are switched on.
+        with override_settings(INTEGRATION_KIT={"CLEAR_CACHES": False}):
+            cache.set("basket", 1)
+            _defaults.per_test_setup(CheckoutTests)
+            assert cache.get("basket") == 1
+        # Kept for the rest of the class.
+        _defaults.per_test_setup(CheckoutTests)
+        assert cache.get("basket") == 1
+    finally:
+        switch_off(None)
+
+    # Read afresh once the class is over.
+    _defaults.per_test_setup(CheckoutTests)
+    assert cache.get("basket") is None
+
+
+def test_tests_without_a_class_read_the_settings_every_time():
+    from django.core.cache import cache
+
+    with override_settings(INTEGRATION_KIT={"CLEAR_CACHES": False}):
+        cache.set("basket", 1)
+        _defaults.per_test_setup()
+        assert cache.get("basket") == 1
+    _defaults.per_test_setup()
+    assert cache.get("basket") is None
+
+
+def test_each_test_makes_the_clients_check_csrf_when_the_settings_ask():
+    from django_integration_kit import KitClient
+
+    client = KitClient()
+    with override_settings(INTEGRATION_KIT={"ENFORCE_CSRF": True}):
+        _defaults.per_test_setup(clients=(client,))
+
+    assert client.handler.enforce_csrf_checks is True
+
+
+def test_a_client_that_checks_csrf_itself_keeps_checking():
+    from django_integration_kit import KitClient
+
+    client = KitClient(enforce_csrf_checks=True)
+    _defaults.per_test_setup(clients=(client,))
+
+    assert client.handler.enforce_csrf_checks is True
