@@ -282,6 +282,11 @@ _TYPO_CUTOFF = 0.85
 _FRAMEWORKS = ("django", "unittest", "django_integration_kit")
 
 
+def _is_framework(klass: type) -> bool:
+    """Whether ``klass`` is Django's, unittest's or the kit's, whose attributes are not settings."""
+    return klass.__module__.split(".")[0] in _FRAMEWORKS
+
+
 def check_attributes(owner: type) -> None:
     """Refuse a lower-case attribute of the test class ``owner`` (or a base of it that is not
     Django's, unittest's or the kit's) that is a misspelt setting: ``block_netwrok`` would
@@ -292,7 +297,7 @@ def check_attributes(owner: type) -> None:
     candidates = [
         (klass, name)
         for klass in owner.__mro__
-        if klass is not object and klass.__module__.split(".")[0] not in _FRAMEWORKS
+        if klass is not object and not _is_framework(klass)
         for name, value in vars(klass).items()
         # Tests and other methods go at the first check.
         if not callable(value)
@@ -303,12 +308,7 @@ def check_attributes(owner: type) -> None:
     ]
     if not candidates:
         return
-    frameworks = {
-        name
-        for klass in owner.__mro__
-        if klass.__module__.split(".")[0] in _FRAMEWORKS
-        for name in vars(klass)
-    }
+    frameworks = {name for klass in owner.__mro__ if _is_framework(klass) for name in vars(klass)}
     for klass, name in candidates:
         if name in frameworks:
             continue
