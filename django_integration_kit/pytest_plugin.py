@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
@@ -39,31 +39,40 @@ def __getattr__(name: str) -> object:
 
 
 @pytest.fixture
-def kit_client() -> KitClient:
-    """The kit's test client alone: Django's client with a request history."""
+def kit_client(request: pytest.FixtureRequest) -> KitClient:
+    """The kit's test client alone: Django's client with a request history (the ``kit``
+    fixture's, in a test that asks for both)."""
+    if "kit" in request.fixturenames:
+        kit: Kit = request.getfixturevalue("kit")
+        client: KitClient = kit.client
+        return client
     from django_integration_kit.client import KitClient
 
     return KitClient()
 
 
 @pytest.fixture
-def kit(db: None, kit_client: KitClient) -> Iterator[Kit]:
-    """Every helper of the kit bound to ``kit_client``, with database access and safe defaults.
+def kit(db: None) -> Iterator[Kit]:
+    """Every helper of the kit bound to a fresh kit client, with database access and safe
+    defaults.
 
     Ask for ``transactional_db`` beside it for code that commits for real.
     """
     from django_integration_kit import _defaults
-    from django_integration_kit.client import release
+    from django_integration_kit.client import KitClient, release
     from django_integration_kit.kit import Kit
 
     # ``db`` is a parameter, not a getfixturevalue() call: pytest-django decides at collection
-    # which test databases to create, from the fixtures each test names.
+    # which test databases to create, from the fixtures each test names. The client is not
+    # ``kit_client``'s: a fixture more, or ``request``, costs each test more than all the kit's
+    # defaults (benchmarks/results.md, section 9); ``kit_client`` takes this one instead.
+    client = KitClient()
     switch_off = _defaults.switch_on(keep_guards=True)
     try:
-        _defaults.per_test_setup(clients=(kit_client,))
-        yield Kit(kit_client)
+        _defaults.per_test_setup(clients=(client,))
+        yield Kit(client)
     finally:
-        release(kit_client)
+        release(client)
         switch_off(None)
 
 
@@ -86,8 +95,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         network.release_guards()
 
 
-# The report of each test's call phase, for fixtures whose teardown depends on how it went.
+# The report of each test's call phase, for fixtures whose teardown depends on how it went:
+# kept by a hook registered when the first such fixture is set up, so that a session which
+# uses none pays nothing for it in every test.
 _CALL_REPORT = pytest.StashKey[pytest.TestReport]()
+_CALL_REPORTS = "django_integration_kit.call_reports"
 
 NO_PYTEST_DJANGO = (
     "The kit fixture needs pytest-django, for its database access: pip install pytest-django "
@@ -96,12 +108,21 @@ NO_PYTEST_DJANGO = (
 )
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    report = yield
-    if report.when == "call":
-        item.stash[_CALL_REPORT] = report
-    return report
+class _CallReports:
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        if report.when == "call":
+            item.stash[_CALL_REPORT] = report
+        return report
+
+
+def _keep_call_reports(config: pytest.Config) -> None:
+    # A fixture's set-up comes before its test's call phase, whose report the hook then sees.
+    if not config.pluginmanager.has_plugin(_CALL_REPORTS):
+        config.pluginmanager.register(_CallReports(), _CALL_REPORTS)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -129,6 +150,7 @@ def http_mock(request: pytest.FixtureRequest) -> Iterator[Any]:
     """``mock_http()`` entered for the test: a strict ``requests_mock.Mocker``."""
     from django_integration_kit.services.http import mock_http
 
+    _keep_call_reports(request.config)
     block = mock_http()
     mocker = block.enable()
     try:

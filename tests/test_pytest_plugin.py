@@ -58,6 +58,48 @@ def test_kit_fixture_has_database_access_and_the_safe_defaults(django_pytester):
     result.assert_outcomes(passed=4)
 
 
+def test_kit_and_kit_client_are_one_client_in_either_order(django_pytester):
+    django_pytester.makepyfile(
+        """
+        from django_integration_kit import KitClient
+
+        def test_kit_first(kit, kit_client):
+            assert kit.client is kit_client
+
+        def test_kit_client_first(kit_client, kit):
+            assert kit.client is kit_client
+            kit_client.get("/")
+            assert kit.last_response is kit_client.last_response
+
+        def test_kit_alone_makes_its_own(kit, request):
+            assert "kit_client" not in request.fixturenames
+            assert type(kit.client) is KitClient
+        """
+    )
+
+    result = django_pytester.runpytest_subprocess("-q", "-p", "no:randomly")
+
+    result.assert_outcomes(passed=3)
+
+
+def test_http_mock_hooks_into_the_reports_only_once_a_test_uses_it(django_pytester):
+    django_pytester.makepyfile(
+        """
+        HOOK = "django_integration_kit.call_reports"
+
+        def test_a_without_it(kit, request):
+            assert not request.config.pluginmanager.has_plugin(HOOK)
+
+        def test_b_with_it(http_mock, request):
+            assert request.config.pluginmanager.has_plugin(HOOK)
+        """
+    )
+
+    result = django_pytester.runpytest_subprocess("-q", "-p", "no:randomly")
+
+    result.assert_outcomes(passed=2)
+
+
 def test_service_fixtures(django_pytester):
     django_pytester.makepyfile(
         """

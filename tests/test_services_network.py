@@ -1663,6 +1663,34 @@ def test_a_guard_that_another_patch_put_back_stays_a_guard(monkeypatch, tcp_sock
         ]
 
 
+def test_a_method_set_on_the_socket_class_before_the_block_is_put_back(monkeypatch):
+    def connect(self, address):
+        raise AssertionError("not this one")
+
+    monkeypatch.setattr(socket.socket, "connect", connect, raising=False)
+    with block_network():
+        assert socket.socket.__dict__["connect"] is not connect
+    assert socket.socket.__dict__["connect"] is connect
+
+
+def test_guards_kept_installed_between_tests_stay_guards_that_call_the_real_functions(spies):
+    guard = network._SITES["socket.getaddrinfo"][2]
+    network.block_for_test(keep_installed=True)(None)
+    try:
+        assert socket.getaddrinfo is guard
+        close = network.block_for_test(keep_installed=True)  # every guard is still in place
+        assert socket.getaddrinfo is guard
+        with pytest.raises(NetworkBlockedError):
+            socket.getaddrinfo("api.example", 443)
+        close(None)
+        socket.getaddrinfo("api.example", 443)  # passes, to the function the guard replaced
+    finally:
+        network.release_guards()
+
+    assert spies.calls == [("socket.getaddrinfo", "api.example")]
+    assert socket.getaddrinfo.__name__ == "spy"
+
+
 def test_regions_that_end_out_of_order_leave_the_right_ones_in_force(spies):
     outer, inner = block_network(), allow_network()
     outer.__enter__()
