@@ -1661,6 +1661,26 @@ def test_a_guard_that_another_patch_put_back_stays_a_guard(monkeypatch, tcp_sock
         assert socket.getaddrinfo("127.0.0.1", 80, socket.AF_INET, socket.SOCK_STREAM) == [
             (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 80))
         ]
+    # The methods it put on socket.socket come off again: they were inherited before.
+    assert not set(METHODS) & set(socket.socket.__dict__)
+
+
+def test_a_patch_made_inside_the_block_outlives_it_and_the_rest_is_put_back(monkeypatch):
+    real = _patched_sites()
+    monkeypatch.setattr(socket, "getaddrinfo", socket.getaddrinfo)  # the real one, at teardown
+
+    def fake(*args, **kwargs):
+        return []
+
+    with block_network():
+        socket.getaddrinfo = fake
+    after = _patched_sites()
+
+    assert socket.getaddrinfo is fake
+    assert {key: value for key, value in after.items() if value is not real[key]} == {
+        "socket.getaddrinfo": fake
+    }
+    assert not set(METHODS) & set(socket.socket.__dict__)
 
 
 def test_a_method_set_on_the_socket_class_before_the_block_is_put_back(monkeypatch):
