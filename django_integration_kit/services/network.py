@@ -232,18 +232,17 @@ def _recompute() -> None:
 
 def _install() -> None:
     current = list(map(getattr, _OWNERS, _NAMES))
-    # Kept installed between the kit fixture's tests: every guard is still in place.
-    if current == _GUARDS:
-        pass
-    elif not any(map(operator.is_, current, _GUARDS)):
-        # None in place, as before every class of the kit's test cases: all at once.
-        _real.update(zip(_KEYS, current, strict=True))
-        _saved.update(zip(_KEYS, current, strict=True))
-        for key, owner, name in _CLASS_SITES:
-            _saved[key] = owner.__dict__.get(name, _INHERITED)
-        _consume(map(setattr, _OWNERS, _NAMES, _GUARDS))
-    else:
-        _install_each(current)
+    # When every guard is still in place (kept between the kit fixture's tests), nothing to do.
+    if current != _GUARDS:
+        if any(map(operator.is_, current, _GUARDS)):
+            _install_each(current)
+        else:
+            # None in place, as before every class of the kit's test cases: all at once.
+            _real.update(zip(_KEYS, current, strict=True))
+            _saved.update(zip(_KEYS, current, strict=True))
+            for key, owner, name in _CLASS_SITES:
+                _saved[key] = owner.__dict__.get(name, _INHERITED)
+            _consume(map(setattr, _OWNERS, _NAMES, _GUARDS))
     _watch_django_handler()
 
 
@@ -262,15 +261,12 @@ def _install_each(current: list[Any]) -> None:
 
 
 def _uninstall() -> None:
-    # Every guard in place and saved, as the kit left them: all put back at once.
-    if _saved.keys() >= _SITES.keys() and list(map(getattr, _OWNERS, _NAMES)) == _GUARDS:
+    # Every guard in place, as the kit left them: all put back at once (the first _install()
+    # saved every site, and _saved is never cleared).
+    if list(map(getattr, _OWNERS, _NAMES)) == _GUARDS:
         _consume(map(setattr, _MODULE_OWNERS, _MODULE_NAMES, map(_saved.get, _MODULE_KEYS)))
         for key, owner, name in _CLASS_SITES:
-            saved = _saved[key]
-            if saved is _INHERITED:
-                delattr(owner, name)
-            else:
-                setattr(owner, name, saved)
+            _put_back(owner, name, _saved[key])
         return
     # Whatever patched socket after the kit keeps its patch; the guards then pass through.
     for key, (owner, name, guard) in _SITES.items():
@@ -278,10 +274,14 @@ def _uninstall() -> None:
             continue
         current = owner.__dict__.get(name) if isinstance(owner, type) else getattr(owner, name)
         if current is guard:
-            if _saved[key] is _INHERITED:
-                delattr(owner, name)
-            else:
-                setattr(owner, name, _saved[key])
+            _put_back(owner, name, _saved[key])
+
+
+def _put_back(owner: Any, name: str, saved: Any) -> None:
+    if saved is _INHERITED:
+        delattr(owner, name)
+    else:
+        setattr(owner, name, saved)
 
 
 def _watch_django_handler() -> None:
