@@ -1711,6 +1711,29 @@ def test_guards_kept_installed_between_tests_stay_guards_that_call_the_real_func
     assert socket.getaddrinfo.__name__ == "spy"
 
 
+def test_patches_made_over_kept_guards_are_what_the_guards_put_back(spies):
+    def connect(self, address):
+        raise AssertionError("not this one")
+
+    def getaddrinfo(*args, **kwargs):
+        return []
+
+    network.block_for_test(keep_installed=True)(None)
+    try:
+        # Between two tests, a patch of a module function and of a socket method over the guards.
+        socket.getaddrinfo = getaddrinfo
+        socket.socket.connect = connect
+        close = network.block_for_test(keep_installed=True)
+        assert socket.getaddrinfo is not getaddrinfo
+        assert socket.socket.__dict__["connect"] is not connect
+        close(None)
+    finally:
+        network.release_guards()
+        assert socket.getaddrinfo is getaddrinfo
+        assert socket.socket.__dict__["connect"] is connect
+        # The spies' monkeypatch puts the real ones back at teardown.
+
+
 def test_regions_that_end_out_of_order_leave_the_right_ones_in_force(spies):
     outer, inner = block_network(), allow_network()
     outer.__enter__()

@@ -270,10 +270,8 @@ def _uninstall() -> None:
         return
     # Whatever patched socket after the kit keeps its patch; the guards then pass through.
     for key, (owner, name, guard) in _SITES.items():
-        if key not in _saved:
-            continue
-        current = owner.__dict__.get(name) if isinstance(owner, type) else getattr(owner, name)
-        if current is guard:
+        # A module's or the socket class's own entry: a method the class inherits is no guard.
+        if owner.__dict__.get(name) is guard:
             _put_back(owner, name, _saved[key])
 
 
