@@ -13,6 +13,14 @@ plugin disabled, ``-p no:django_integration_kit``), and Django's ``TestCase`` ag
 - CPU: the suites of a pair run alternately, ``--rounds`` times each; each run notes its
   process's CPU time from the end of its first test to the start of its last, so start-up is
   left out; the table gives the median per test.
+- Interleaved CPU (``--interleaved``): both suites of a pair run in one process, in blocks of a
+  module (50 tests) taking turns kit, raw, raw, kit, ..., so that a machine whose speed drifts
+  (a shared virtual machine's does, by 20% from one run to the next) slows both alike. Each
+  block's CPU time runs from the start of its module to the start of the next; the first two
+  blocks are left out as warm-up, and so is the last, and so is the time of the collector's
+  full collections (each lands in one block, by the allocation count). A round is one such
+  process; the table gives the median of the rounds' ratios. The raw tests then run with the
+  kit installed (its plugin's per-test hook and its imports), as in a project that uses both.
 
 ``--before DIR`` also runs the kit's suites with another checkout's package
 (``DIR/django_integration_kit``, for instance ``git worktree add DIR main``), to measure a change
@@ -80,6 +88,56 @@ def pytest_runtest_logstart(nodeid, location):
             json.dump(marks, out)
 """
 
+# Interleaved runs: the CPU time at the start of each module, written out at exit.
+_BLOCKS = """\
+import atexit
+import gc
+import json
+import os
+import time
+
+MARKS = []
+# CPU seconds in full collections so far, and when the one under way began.
+FULL = [0.0, 0.0, 0]
+
+
+def _time_full_collections(phase, info):
+    if info["generation"] == 2:
+        if phase == "start":
+            FULL[1] = time.process_time()
+        else:
+            FULL[0] += time.process_time() - FULL[1]
+            FULL[2] += 1
+
+
+gc.callbacks.append(_time_full_collections)
+
+
+def mark(module):
+    MARKS.append((module.rsplit("_", 1)[-1], time.process_time(), FULL[0], FULL[2]))
+
+
+@atexit.register
+def _write():
+    if os.environ.get("KIT_BENCH_BLOCKS"):
+        with open(os.environ["KIT_BENCH_BLOCKS"], "w") as out:
+            json.dump(MARKS, out)
+"""
+
+# Marks the start of each module in a pytest run (a Django run's modules mark their own).
+_CONFTEST_MODULES = """\
+import bench_blocks
+
+_MODULE = [None]
+
+
+def pytest_runtest_logstart(nodeid, location):
+    module = nodeid.split("::")[0].removesuffix(".py")
+    if module != _MODULE[0]:
+        _MODULE[0] = module
+        bench_blocks.mark(module)
+"""
+
 _RUNNER = """\
 import json
 import os
@@ -118,6 +176,14 @@ _PYTEST_TEST = """
 def test_{number:04d}({fixtures}):
     response = {client}.get("/")
     assert "Test project" in response.content.decode()
+"""
+
+_CASE_MODULE_MARK = """
+import bench_blocks
+
+
+def setUpModule():
+    bench_blocks.mark(__name__)
 """
 
 _CASE_CLASS = """
@@ -199,7 +265,8 @@ class Suites:
     def __init__(self, where: Path) -> None:
         self.where = where
         (where / "pytest.ini").write_text(_PYTEST_INI)
-        (where / "conftest.py").write_text(_CONFTEST)
+        (where / "conftest.py").write_text(_CONFTEST + "\n\n" + _CONFTEST_MODULES)
+        (where / "bench_blocks.py").write_text(_BLOCKS)
         (where / "bench_runner.py").write_text(_RUNNER)
         self._warm: set[tuple[str, Path | None, int]] = set()
 
@@ -214,11 +281,32 @@ class Suites:
                 (folder / f"test_{first:04d}.py").write_text(flavour.module(first, count))
         return name
 
-    def command(self, flavour: Flavour, tests: int) -> list[str]:
-        package = self.package(flavour, tests)
+    def mixed_package(self, kit: Flavour, raw: Flavour, tests: int) -> str:
+        """A package of ``tests`` tests of each flavour, a module each in turn: kit, raw, raw,
+        kit, kit, raw, ... (a drift in speed then costs each the same); each module's name
+        ends with its flavour's."""
+        name = f"mixed_{kit.name}_{tests}"
+        folder = self.where / name
+        if not folder.exists():
+            folder.mkdir()
+            (folder / "__init__.py").write_text("")
+            for block, first in enumerate(range(0, 2 * tests, PER_MODULE)):
+                flavour = kit if block % 4 in (0, 3) else raw
+                count = min(PER_MODULE, 2 * tests - first)
+                source = flavour.module(first, count)
+                if flavour.runner == "django":
+                    source = _CASE_MODULE_MARK + source
+                (folder / f"test_{first:04d}_{flavour.name.rsplit('_', 1)[1]}.py").write_text(
+                    source
+                )
+        return name
+
+    def command(self, flavour: Flavour, tests: int, package: str | None = None) -> list[str]:
+        mixed = package is not None
+        package = package or self.package(flavour, tests)
         if flavour.runner == "pytest":
             command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", package]
-            if flavour.name.endswith("_raw"):
+            if flavour.name.endswith("_raw") and not mixed:
                 command[3:3] = ["-p", "no:django_integration_kit"]
             return command
         return [
@@ -278,6 +366,48 @@ class Suites:
             raise RuntimeError(f"The {contender.label} suite timed {marks['tests']} tests.")
         return float(marks["cpu"]) / marks["tests"], float(marks["sys"]) / marks["tests"]
 
+    def interleaved(
+        self, contender: Contender, raw: Flavour, tests: int
+    ) -> dict[str, list[float]]:
+        """One interleaved run of ``contender``'s flavour against ``raw``: the CPU seconds a
+        test took in each kept block, by flavour ("kit", "raw")."""
+        package = self.mixed_package(contender.flavour, raw, tests)
+        blocks = self.where / f"blocks-{package}.json"
+        env = self.environment(contender.source, 2 * tests, self.where / "marks-mixed.json")
+        env["KIT_BENCH_BLOCKS"] = str(blocks)
+        # The first run compiles the modules, as a run before has for a developer.
+        key = (package, contender.source, tests)
+        for _ in range(1 if key in self._warm else 2):
+            self._warm.add(key)
+            blocks.unlink(missing_ok=True)
+            done = subprocess.run(
+                self.command(contender.flavour, tests, package),
+                cwd=self.where,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode != 0:
+                raise RuntimeError(
+                    f"The interleaved {contender.label} suite of {tests} failed "
+                    f"(exit {done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
+                )
+        marks = json.loads(blocks.read_text())
+        if len(marks) != -(-2 * tests // PER_MODULE):
+            raise RuntimeError(f"The interleaved suite marked {len(marks)} modules.")
+        # A block runs from its module's start to the next's; the last has no end mark.
+        # A full collection (tens of milliseconds here) lands in whichever block reaches the
+        # collector's threshold, the same one in every round: its time is left out of the
+        # blocks and told apart, as the count and seconds of them ("full").
+        kept: dict[str, list[float]] = {"kit": [], "raw": [], "full": [0, 0.0]}
+        for (label, start, full_start, count_start), (_, end, full_end, count_end) in zip(
+            marks[2:-1], marks[3:], strict=True
+        ):
+            kept[label].append((end - start - (full_end - full_start)) / PER_MODULE)
+            kept["full"][0] += count_end - count_start
+            kept["full"][1] += full_end - full_start
+        return kept
+
     def instructions(self, contender: Contender, tests: int) -> int:
         source = "before" if contender.source else "this"
         out = self.where / f"callgrind-{contender.flavour.name}-{source}-{tests}.out"
@@ -333,6 +463,48 @@ def cpu_per_test(
     return samples
 
 
+def interleaved_per_test(
+    suites: Suites, contenders: list[Contender], raw: Flavour, tests: int, rounds: int
+) -> dict[Contender, list[tuple[float, float]]]:
+    """CPU seconds a test costs, the kit's and raw's in the same process, in each round of
+    each kit contender, the contenders alternating."""
+    samples: dict[Contender, list[tuple[float, float]]] = {c: [] for c in contenders}
+    for number in range(rounds):
+        for contender in contenders if number % 2 == 0 else contenders[::-1]:
+            blocks = suites.interleaved(contender, raw, tests)
+            samples[contender].append(
+                (statistics.fmean(blocks["kit"]), statistics.fmean(blocks["raw"]))
+            )
+            kit, own_raw = samples[contender][-1]
+            print(
+                f"  interleaved round {number + 1}/{rounds}, {tests} tests of each: "
+                f"{contender.label} {kit * 1e3:.3f} ms against raw {own_raw * 1e3:.3f} ms "
+                f"({kit / own_raw:.3f}x); full collections left out: {blocks['full'][0]:.0f}, "
+                f"{blocks['full'][1] * 1e3:.0f} ms",
+                file=sys.stderr,
+            )
+    return samples
+
+
+def _as_separate_runs(
+    interleaved: dict[Contender, list[tuple[float, float]]], raw: Contender
+) -> dict[Contender, list[tuple[float, float]]]:
+    """Interleaved samples in the shape of :func:`cpu_per_test`'s (no system time told apart):
+    raw's those of the run with this tree's kit, and each kit's scaled to them, so that each
+    round's ratio is the kit's to the raw tests of its own process."""
+    this_tree = next(c for c in interleaved if c.source is None)
+    raws = [own_raw for _, own_raw in interleaved[this_tree]]
+    samples = {
+        c: [
+            (kit / own_raw * shared, 0.0)
+            for (kit, own_raw), shared in zip(runs, raws, strict=True)
+        ]
+        for c, runs in interleaved.items()
+    }
+    samples[raw] = [(shared, 0.0) for shared in raws]
+    return samples
+
+
 def _cells(values: dict[Contender, float], contender: Contender, raw: Contender, unit: str) -> str:
     value, ratio = values[contender], values[contender] / values[raw]
     shown = f"{value / 1e6:.2f} M" if unit == "M" else f"{value * 1e3:.3f} ms"
@@ -346,6 +518,11 @@ def main() -> None:
     parser.add_argument("--pairs", nargs="+", choices=list(PAIRS), default=list(PAIRS))
     parser.add_argument("--no-instructions", action="store_true", help="skip callgrind")
     parser.add_argument("--no-cpu", action="store_true", help="skip the CPU rounds")
+    parser.add_argument(
+        "--interleaved",
+        action="store_true",
+        help="time the CPU with kit and raw tests taking turns in one process",
+    )
     parser.add_argument("--jobs", type=int, default=JOBS, help="callgrind runs at once")
     parser.add_argument(
         "--before", type=Path, help="a checkout whose package to measure too, as the before"
@@ -370,7 +547,11 @@ def main() -> None:
                 counts = instructions_per_test(suites, contenders, args.sizes, args.jobs)
             for tests in args.sizes:
                 samples = {}
-                if not args.no_cpu:
+                if args.interleaved and not args.no_cpu:
+                    samples = _as_separate_runs(
+                        interleaved_per_test(suites, kits, raw_flavour, tests, args.rounds), raw
+                    )
+                elif not args.no_cpu:
                     samples = cpu_per_test(suites, contenders, tests, args.rounds)
                 for contender in contenders:
                     cells = [contender.label, str(tests)]
