@@ -563,10 +563,13 @@ def main() -> None:
                     if samples:
                         cpu = {c: [run[0] for run in v] for c, v in samples.items()}
                         medians = {c: statistics.median(v) for c, v in cpu.items()}
+                        each = [k / r for k, r in zip(cpu[contender], cpu[raw], strict=True)]
+                        if args.interleaved:
+                            # Each round's ratio is to the raw tests of its own process.
+                            medians[contender] = statistics.median(each) * medians[raw]
                         cells.append(_cells(medians, contender, raw, "ms"))
                         system = statistics.median(run[1] for run in samples[contender])
                         cells.append(f"{system * 1e3:.3f} ms")
-                        each = [k / r for k, r in zip(cpu[contender], cpu[raw], strict=True)]
                         cells.append(", ".join(f"{ratio:.2f}" for ratio in each))
                     else:
                         cells += [" | ", "", ""]
