@@ -127,17 +127,23 @@ def test_watched_clients_are_the_live_ones_each_once():
     assert len(client_module._watched) < 600
 
 
-def test_a_client_lets_go_of_its_last_response_when_released():
+def test_a_client_lets_go_of_its_last_response_and_its_requests_when_released():
     client = KitClient()
     client.get("/")
+    assert client.history == [Exchange("GET", "/", 200)]
     response = weakref.ref(client.last_response)
+    request = weakref.ref(client.last_response.wsgi_request)
 
     release(client)
 
+    # Django's test cases keep each class's last client until the run ends.
     assert client.last_response is None
-    assert list(client.history) == [Exchange("GET", "/", 200)]
+    assert client.history == []
     gc.collect()
     assert response() is None
+    assert request() is None
+    client.get("/catalog/")
+    assert [exchange.path for exchange in client.history] == ["/catalog/"]
 
 
 def test_releasing_lets_go_of_every_client_given():
