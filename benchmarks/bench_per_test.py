@@ -19,8 +19,14 @@ plugin disabled, ``-p no:django_integration_kit``), and Django's ``TestCase`` ag
   block's CPU time runs from the start of its module to the start of the next; the first two
   blocks are left out as warm-up, and so is the last, and so is the time of the collector's
   full collections (each lands in one block, by the allocation count). A round is one such
-  process; the table gives the median of the rounds' ratios. The raw tests then run with the
-  kit installed (its plugin's per-test hook and its imports), as in a project that uses both.
+  process; the table gives the median of the rounds' ratios, with a 95% interval for it (the
+  order statistics the binomial distribution allows, no assumption about the spread). The raw
+  tests then run with the kit installed (its plugin's per-test hook and its imports), as in a
+  project that uses both.
+- Simulated (``--simulate``): the instruction runs also simulate the caches and the branch
+  predictor (callgrind's ``--cache-sim`` and ``--branch-sim``, with this machine's level-1 and
+  level-2 caches as the two levels), so that what the CPU time pays beyond the instructions
+  (misses, mispredicts) is counted per test too, deterministically.
 
 ``--before DIR`` also runs the kit's suites with another checkout's package
 (``DIR/django_integration_kit``, for instance ``git worktree add DIR main``), to measure a change
@@ -31,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import statistics
@@ -408,41 +415,111 @@ class Suites:
             kept["full"][1] += full_end - full_start
         return kept
 
-    def instructions(self, contender: Contender, tests: int) -> int:
+    def events(
+        self, contender: Contender, tests: int, simulate: tuple[str, ...] = ()
+    ) -> dict[str, int]:
+        """What callgrind counted over one run: instructions ("Ir"), and with ``simulate`` (its
+        cache and branch simulation options) the misses and mispredicts too."""
         source = "before" if contender.source else "this"
         out = self.where / f"callgrind-{contender.flavour.name}-{source}-{tests}.out"
         stderr = self.run(
-            contender, tests, ("valgrind", "--tool=callgrind", f"--callgrind-out-file={out}")
+            contender,
+            tests,
+            ("valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *simulate),
         )
         out.unlink()
-        found = re.search(r"Collected : (\d+)", stderr)
-        if found is None:
+        names = re.search(r"Events\s*: ([\w ]+)", stderr)
+        found = re.search(r"Collected : ([\d ]+)", stderr)
+        if names is None or found is None:
             raise RuntimeError(f"No instruction count from callgrind:\n{stderr[-2000:]}")
-        return int(found.group(1))
+        return dict(zip(names.group(1).split(), map(int, found.group(1).split()), strict=True))
 
 
-def instructions_per_test(
-    suites: Suites, contenders: list[Contender], sizes: list[int], jobs: int
-) -> dict[Contender, dict[int, float]]:
-    """Instructions a test costs, by contender and suite size: the run of N tests less the run
-    of one. ``jobs`` runs go at once: an instruction count does not depend on the load."""
+def simulation_options() -> tuple[str, ...]:
+    """callgrind's cache and branch simulation, its two cache levels this machine's first two
+    (from sysfs): valgrind's own guess in a virtual machine can be far off (a 512 MiB LL)."""
+    found = {}
+    for index in Path("/sys/devices/system/cpu/cpu0/cache").glob("index*"):
+        read = {
+            name: (index / name).read_text().strip()
+            for name in ("level", "type", "size", "ways_of_associativity", "coherency_line_size")
+        }
+        key = {("1", "Data"): "D1", ("1", "Instruction"): "I1", ("2", "Unified"): "LL"}.get(
+            (read["level"], read["type"])
+        )
+        if key:
+            size = int(read["size"].removesuffix("K")) * 1024
+            found[key] = (
+                f"--{key}={size},{read['ways_of_associativity']},{read['coherency_line_size']}"
+            )
+    return ("--cache-sim=yes", "--branch-sim=yes", *sorted(found.values()))
+
+
+# The simulated events shown, each a sum of callgrind's: level-1 misses (instructions and
+# data), last-level ones, and mispredicted branches (conditional and indirect).
+_SIMULATED = {
+    "L1 misses": ("I1mr", "D1mr", "D1mw"),
+    "LL misses": ("ILmr", "DLmr", "DLmw"),
+    "mispredicts": ("Bcm", "Bim"),
+}
+
+
+def cycle_estimate(counts: dict[str, float]) -> float:
+    """KCachegrind's cycle estimate from simulated events: Ir + 10 Bm + 10 L1m + 100 LLm."""
+    sums = {name: sum(counts[event] for event in events) for name, events in _SIMULATED.items()}
+    return (
+        counts["Ir"] + 10 * sums["mispredicts"] + 10 * sums["L1 misses"] + 100 * sums["LL misses"]
+    )
+
+
+def events_per_test(
+    suites: Suites,
+    contenders: list[Contender],
+    sizes: list[int],
+    jobs: int,
+    simulate: tuple[str, ...] = (),
+) -> dict[Contender, dict[int, dict[str, float]]]:
+    """callgrind's events a test costs, by contender and suite size: the run of N tests less
+    the run of one. ``jobs`` runs go at once: a count does not depend on the load."""
     runs = [(contender, tests) for contender in contenders for tests in (1, *sizes)]
     for contender, tests in runs:
         suites.warm(contender, tests)
     with ThreadPoolExecutor(jobs) as pool:
         counts = dict(
-            zip(runs, pool.map(lambda run: suites.instructions(*run), runs), strict=True)
+            zip(runs, pool.map(lambda run: suites.events(*run, simulate), runs), strict=True)
         )
-    result: dict[Contender, dict[int, float]] = {}
+    result: dict[Contender, dict[int, dict[str, float]]] = {}
     for contender in contenders:
         one = counts[contender, 1]
-        result[contender] = {n: (counts[contender, n] - one) / (n - 1) for n in sizes}
+        result[contender] = {
+            n: {event: (counts[contender, n][event] - one[event]) / (n - 1) for event in one}
+            for n in sizes
+        }
         for n in sizes:
             print(
-                f"  {contender.label}, {n} tests: {result[contender][n] / 1e6:.3f} M",
+                f"  {contender.label}, {n} tests: {result[contender][n]['Ir'] / 1e6:.3f} M",
                 file=sys.stderr,
             )
     return result
+
+
+def _simulated_rows(
+    counts: dict[Contender, dict[int, dict[str, float]]], raw: Contender, sizes: list[int]
+) -> list[str]:
+    """Markdown rows of the simulated events a test, each with its ratio to raw's."""
+    lines = []
+    for tests in sizes:
+        for contender, by_size in counts.items():
+            mine, theirs = by_size[tests], counts[raw][tests]
+            cells = [contender.label, str(tests)]
+            for events in (("Ir",), *_SIMULATED.values()):
+                value = sum(mine[event] for event in events)
+                ratio = value / sum(theirs[event] for event in events)
+                cells.append(f"{value / 1e3:,.1f} k ({ratio:.3f}x)")
+            estimate = cycle_estimate(mine)
+            cells.append(f"{estimate / 1e6:.3f} M ({estimate / cycle_estimate(theirs):.3f}x)")
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 def cpu_per_test(
@@ -505,6 +582,21 @@ def _as_separate_runs(
     return samples
 
 
+def median_interval(values: list[float], confidence: float = 0.95) -> tuple[float, float]:
+    """A distribution-free interval for the median of ``values``: the order statistics that
+    the binomial distribution puts the median between with at least ``confidence``."""
+    ordered, n = sorted(values), len(values)
+    tail = (1 - confidence) / 2
+    # The largest k with P(Binomial(n, 1/2) < k) <= tail: [x(k), x(n - k + 1)], from 1.
+    k, below = 0, 0.0
+    while k < n // 2 and below + math.comb(n, k) / 2**n <= tail:
+        below += math.comb(n, k) / 2**n
+        k += 1
+    if k == 0:
+        return ordered[0], ordered[-1]
+    return ordered[k - 1], ordered[n - k]
+
+
 def _cells(values: dict[Contender, float], contender: Contender, raw: Contender, unit: str) -> str:
     value, ratio = values[contender], values[contender] / values[raw]
     shown = f"{value / 1e6:.2f} M" if unit == "M" else f"{value * 1e3:.3f} ms"
@@ -525,6 +617,11 @@ def main() -> None:
     )
     parser.add_argument("--jobs", type=int, default=JOBS, help="callgrind runs at once")
     parser.add_argument(
+        "--simulate",
+        action="store_true",
+        help="callgrind's cache and branch simulation too (a few times slower)",
+    )
+    parser.add_argument(
         "--before", type=Path, help="a checkout whose package to measure too, as the before"
     )
     args = parser.parse_args()
@@ -533,6 +630,12 @@ def main() -> None:
         "| suite | tests | instructions a test | x raw | CPU a test (median) | x raw | "
         "of it system | CPU x raw, each round | goal |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    simulate = simulation_options() if args.simulate else ()
+    simulated = [
+        "| suite | tests | instructions a test | L1 misses | LL misses | mispredicts | "
+        "cycle estimate |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     with tempfile.TemporaryDirectory(prefix="kit-per-test-") as tmp:
         suites = Suites(Path(tmp))
@@ -544,7 +647,9 @@ def main() -> None:
             contenders = [raw, *kits]
             counts = {}
             if not args.no_instructions:
-                counts = instructions_per_test(suites, contenders, args.sizes, args.jobs)
+                events = events_per_test(suites, contenders, args.sizes, args.jobs, simulate)
+                counts = {c: {n: e["Ir"] for n, e in v.items()} for c, v in events.items()}
+                simulated += _simulated_rows(events, raw, args.sizes) if simulate else []
             for tests in args.sizes:
                 samples = {}
                 if args.interleaved and not args.no_cpu:
@@ -570,13 +675,21 @@ def main() -> None:
                         cells.append(_cells(medians, contender, raw, "ms"))
                         system = statistics.median(run[1] for run in samples[contender])
                         cells.append(f"{system * 1e3:.3f} ms")
-                        cells.append(", ".join(f"{ratio:.2f}" for ratio in each))
+                        shown = ", ".join(f"{ratio:.2f}" for ratio in each)
+                        if args.interleaved and contender != raw:
+                            low, high = median_interval(each)
+                            shown += f" (median {statistics.median(each):.3f}x, "
+                            shown += f"95% interval {low:.3f}-{high:.3f}x)"
+                        cells.append(shown)
                     else:
                         cells += [" | ", "", ""]
                     is_kit = contender in kits
                     cells.append(f"<= {GOALS[pair]:.2f}x" if is_kit else "")
                     lines.append("| " + " | ".join(cells) + " |")
     print("\n".join(lines))
+    if simulate:
+        print(f"\nSimulated by callgrind ({' '.join(simulate)}), a test:\n")
+        print("\n".join(simulated))
     print(f"\n({time.perf_counter() - started:.0f} s)", file=sys.stderr)
 
 
