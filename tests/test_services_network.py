@@ -25,6 +25,7 @@ import requests
 import requests_mock
 import urllib3
 from django.core import mail
+from django.core.signals import got_request_exception
 from django.db import connections
 from django.test import Client, SimpleTestCase
 
@@ -1479,6 +1480,27 @@ def test_one_a_view_let_out_to_djangos_handler_is_not_reported(fetch_rates):
     assert str(excinfo.value) == SWALLOWED
     with block_network():
         assert client.get("/weather/?city=Atlantis").status_code == 500
+
+
+@pytest.mark.django_db
+def test_djangos_handler_is_watched_only_while_a_blocked_call_is_on_record(fetch_rates):
+    # The test client connects and disconnects its own receiver of got_request_exception at
+    # every request: one more in the list would cost every request a step.
+    def watching():
+        return [key for key, *_ in got_request_exception.receivers if key[0] == network.__name__]
+
+    client = Client(raise_request_exception=False)
+    with block_network():
+        assert client.get("/").status_code == 200
+        assert watching() == []
+        assert client.get("/weather/?city=Atlantis").status_code == 500
+        assert len(watching()) == 1
+    assert watching() == []
+
+    with pytest.raises(AssertionError), block_network():
+        fetch_rates()
+        assert len(watching()) == 1
+    assert watching() == []
 
 
 def test_the_decorators_report_a_swallowed_call(fetch_rates):

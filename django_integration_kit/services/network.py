@@ -190,6 +190,8 @@ _test_start = [0]
 # While set, the guards stay in place when the last region ends, passing every call through,
 # until release_guards(): the kit fixture installs them once a session, not once a test.
 _keep_installed = [False]
+# Whether _escaped_the_view receives Django's got_request_exception (while _log holds a call).
+_watching_handler = [False]
 
 
 def _push(region: _Region) -> None:
@@ -243,7 +245,6 @@ def _install() -> None:
             for key, owner, name in _CLASS_SITES:
                 _saved[key] = owner.__dict__.get(name, _INHERITED)
             _consume(map(setattr, _OWNERS, _NAMES, _GUARDS))
-    _watch_django_handler()
 
 
 def _install_each(current: list[Any]) -> None:
@@ -282,15 +283,21 @@ def _put_back(owner: Any, name: str, saved: Any) -> None:
         setattr(owner, name, saved)
 
 
-def _watch_django_handler() -> None:
-    if "django_handler" in _real:
+def _watch_django_handler(on: bool) -> None:
+    # Connected only while a blocked call is on record: Django's test client connects and
+    # disconnects a receiver of its own to this signal at every request, and each one more
+    # in its list costs every request of every test a step.
+    if _watching_handler[0] is on:
         return
     try:
         from django.core.signals import got_request_exception
     except ImportError:  # pragma: no cover - Django is a dependency
         return
-    got_request_exception.connect(_escaped_the_view, weak=False, dispatch_uid=__name__)
-    _real["django_handler"] = True
+    if on:
+        got_request_exception.connect(_escaped_the_view, weak=False, dispatch_uid=__name__)
+    else:
+        got_request_exception.disconnect(dispatch_uid=__name__)
+    _watching_handler[0] = on
 
 
 def _escaped_the_view(sender: Any, **kwargs: Any) -> None:
@@ -531,6 +538,7 @@ def _refuse(
     with _lock:
         _seq[0] += 1
         _log.append(_Logged(error, _seq[0]))
+        _watch_django_handler(True)
     raise error
 
 
@@ -790,6 +798,8 @@ def _report_swallowed(start: int, exc: BaseException | None) -> None:
             if where is not None:
                 problems.append(_swallowed_message(entry.error, where))
         _log[:] = [entry for entry in _log if not entry.settled] if _stack else []
+        if not _log:
+            _watch_django_handler(False)
     if problems:
         raise AssertionError("\n".join(problems))
 
