@@ -96,24 +96,32 @@ def watched() -> list[Any]:
 class _HistoryMixin:
     kit_owner: object | None = None
     last_response: Any = None
-    # What each recent response's Exchange is made from, newest last; made at the first one.
-    # Describing a response (its path escaped, a frozen dataclass) costs more than the rest of
-    # recording it, and is only needed when something reads the history.
+    # What the Exchange of each response before the last is made from, newest last; made at
+    # the second. Describing a response (its path escaped, a frozen dataclass) costs more than
+    # the rest of recording it, and is only needed when something reads the history; the last
+    # response is described from itself, so a test of one request records no facts at all.
     _answers: deque[tuple[Any, int, str | None]] | None = None
 
     @property
     def history(self) -> list[Exchange]:
         """The client's recent requests (up to ``HISTORY_SIZE``), oldest first."""
-        return [_exchange(*facts) for facts in self._answers or ()]
+        history = [_exchange(*facts) for facts in self._answers or ()]
+        last = self.last_response
+        if last is not None:
+            history.append(exchange_of(last))
+        return history
 
     def _record(self, response: Any) -> Any:
-        answers = self._answers
-        if answers is None:
-            answers = self._answers = deque(maxlen=HISTORY_SIZE)
+        previous = self.last_response
+        if previous is None:
             # From its first response on, its session and CSRF cookies are secrets every
             # message of the kit masks.
             watch(self)
-        answers.append(_facts(response))
+        else:
+            answers = self._answers
+            if answers is None:
+                answers = self._answers = deque(maxlen=HISTORY_SIZE - 1)
+            answers.append(_facts(previous))
         self.last_response = response
         return response
 
@@ -162,8 +170,9 @@ def release(*clients: object) -> None:
     # carry and collect.
     for client in clients:
         own = getattr(client, "__dict__", None)
-        if own is not None:
-            own.pop("last_response", None)
+        # A client holds recorded requests only once it has had a response.
+        if own is not None and "last_response" in own:
+            del own["last_response"]
             own.pop("_answers", None)
 
 
