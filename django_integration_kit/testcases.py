@@ -77,10 +77,9 @@ class _KitTestMixin(_KitChecks):
     @classmethod
     def _pre_setup(cls) -> None:
         super()._pre_setup()  # type: ignore[misc]
-        clients = (cls.client, cls.async_client)
-        for client in clients:
-            client.kit_owner = cls
-        _defaults.per_test_setup(cls, clients)
+        client, async_client = cls.client, cls.async_client
+        client.kit_owner = async_client.kit_owner = cls
+        _defaults.per_test_setup(cls, (client, async_client))
 
     def _post_teardown(self) -> None:
         release(self.client, self.async_client)

@@ -5,6 +5,7 @@ import socket
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, get_hasher, get_hashers, make_password
+from django.core.cache.backends.locmem import LocMemCache
 from django.test import override_settings
 
 from django_integration_kit import _defaults
@@ -252,6 +253,31 @@ def test_releasing_the_guards_inside_a_region_leaves_them_until_it_ends():
 
 def _locmem(location):
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": location}
+
+
+class _CountingCache(LocMemCache):
+    """A local-memory cache whose clear() may do more than empty it: it is always called."""
+
+    cleared = 0
+
+    def clear(self):
+        type(self).cleared += 1
+        super().clear()
+
+
+def test_clear_caches_calls_clear_on_an_empty_cache_unless_it_is_djangos_local_memory_one():
+    from django.core.cache import caches
+
+    counting = {"BACKEND": f"{__name__}._CountingCache", "LOCATION": "kit-count"}
+    with override_settings(CACHES={"default": _locmem("kit-empty"), "counting": counting}):
+        _defaults.clear_caches()
+        assert _CountingCache.cleared == 1
+        # An empty LocMemCache is skipped, a filled one still emptied, expiry times and all.
+        caches["default"].set("leak", 1, timeout=60)
+        _defaults.clear_caches()
+        assert caches["default"].get("leak") is None
+        assert not caches["default"]._expire_info
+        assert _CountingCache.cleared == 2
 
 
 def test_clear_caches_empties_every_configured_cache_as_the_settings_change():
