@@ -1,4 +1,6 @@
 import socket
+import sys
+import types
 import unittest
 
 import pytest
@@ -7,6 +9,7 @@ from django.core.cache import cache
 
 from django_integration_kit import IntegrationTestCase, IntegrationTransactionTestCase, KitClient
 from django_integration_kit.services import network
+from django_integration_kit.services.network import NetworkBlockedError
 
 
 class DefaultsTests(IntegrationTestCase):
@@ -120,6 +123,56 @@ def test_a_class_whose_set_up_fails_puts_the_hashers_and_the_network_back():
     assert hasher_state() == before
     assert socket.getaddrinfo is real
     assert network._stack == []
+
+
+@pytest.mark.django_db
+def test_the_network_guards_stay_between_a_modules_kit_classes_and_go_when_the_run_leaves_it(
+    monkeypatch,
+):
+    from django.test import TestCase
+
+    real, seen = socket.getaddrinfo, {}
+
+    def note(name):
+        seen[name] = (socket.getaddrinfo is real, list(network._stack))
+
+    class First(IntegrationTestCase):
+        def test_blocked(self):
+            with pytest.raises(NetworkBlockedError):
+                socket.getaddrinfo("kit-guard.invalid", 80)
+
+    class Plain(TestCase):
+        def test_between(self):
+            note("between")
+
+    class Second(IntegrationTestCase):
+        def test_blocked(self):
+            with pytest.raises(NetworkBlockedError):
+                socket.getaddrinfo("kit-guard.invalid", 80)
+
+    class Elsewhere(TestCase):
+        def test_after(self):
+            note("elsewhere")
+
+    # unittest runs a module's cleanups only for a module it can find.
+    for name, cases in {
+        "kit_guards_one": (First, Plain, Second),
+        "kit_guards_two": (Elsewhere,),
+    }.items():
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+        for case in cases:
+            case.__module__ = name
+    load = unittest.defaultTestLoader.loadTestsFromTestCase
+    result = unittest.TestResult()
+    unittest.TestSuite([load(case) for case in (First, Plain, Second, Elsewhere)]).run(result)
+
+    assert (result.errors, result.failures, result.testsRun) == ([], [], 4)
+    # Between the module's kit classes the guards are in place, blocking nothing.
+    assert seen["between"] == (False, [])
+    # Another module's tests, and whatever runs after the run, get the socket module as it was.
+    assert seen["elsewhere"] == (True, [])
+    assert socket.getaddrinfo is real
+    assert not network._keep_installed[0]
 
 
 # Django's assertions tell the story of the response
