@@ -155,24 +155,22 @@ def kit_defaults(owner: object | None = None) -> Iterator[None]:
 _plans: dict[object, tuple[bool, bool, bool] | None] = {}
 
 
-def _plan(owner: object | None) -> tuple[bool, bool, bool]:
-    plan = _plans.get(owner)
-    if plan is None:
-        plan = (
-            bool(conf.get_setting("ENFORCE_CSRF", owner)),
-            bool(conf.get_setting("CLEAR_CACHES", owner)),
-            bool(conf.get_setting("BLOCK_NETWORK", owner)),
-        )
-        if owner in _plans:
-            _plans[owner] = plan
+def _read_plan(owner: object | None) -> tuple[bool, bool, bool]:
+    # Only where _plans holds none yet: each test looks there first, without a call.
+    plan = (
+        bool(conf.get_setting("ENFORCE_CSRF", owner)),
+        bool(conf.get_setting("CLEAR_CACHES", owner)),
+        bool(conf.get_setting("BLOCK_NETWORK", owner)),
+    )
+    if owner in _plans:
+        _plans[owner] = plan
     return plan
 
 
 def per_test_setup(owner: object | None = None, clients: Iterable[Any] = ()) -> None:
     """What runs before each test: ``clients`` check CSRF tokens where the settings ask,
     caches are cleared, and blocked calls are counted afresh."""
-    # The plan read straight from its store: every test but a class's first finds it there.
-    enforce_csrf, clear, _ = _plans.get(owner) or _plan(owner)
+    enforce_csrf, clear, _ = _plans.get(owner) or _read_plan(owner)
     network.start_test()
     if enforce_csrf:
         for client in clients:
@@ -184,5 +182,5 @@ def per_test_setup(owner: object | None = None, clients: Iterable[Any] = ()) -> 
 def per_test_teardown(owner: object | None = None, failure: BaseException | None = None) -> None:
     """What runs after each test: a blocked network call that the code caught and went on from
     fails it. ``failure``, the error the test failed with if known, is not repeated."""
-    if (_plans.get(owner) or _plan(owner))[2]:
+    if (_plans.get(owner) or _read_plan(owner))[2]:
         network.check_test(failure)
